@@ -1,0 +1,1 @@
+"""The Sessions API client (httpx)."""

@@ -1,0 +1,1 @@
+"""Base layer every package may use: paths, settings, secrets, logging, safe file writes."""

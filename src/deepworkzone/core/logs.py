@@ -1,0 +1,31 @@
+"""Logging to a rotating file in the log folder, with secrets scrubbed."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+
+from deepworkzone.core.paths import AppPaths, app_paths
+from deepworkzone.core.redact import RedactingFilter
+
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def setup_logging(paths: AppPaths | None = None, level: int = logging.INFO) -> None:
+    paths = paths or app_paths()
+    root = logging.getLogger()
+    if any(getattr(h, "_deepworkzone", False) for h in root.handlers):
+        return
+    try:
+        paths.log_dir.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:
+        # A read-only home must not stop the app; the log is a convenience.
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.addFilter(RedactingFilter())
+    handler._deepworkzone = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)

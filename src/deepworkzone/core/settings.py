@@ -1,0 +1,58 @@
+"""User settings, each declared once here with its type and default.
+
+Stored as JSON in the config folder. A broken or hand-edited file never stops the app: bad
+values fall back to their defaults with a warning in the log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from deepworkzone.core.fsutil import atomic_write
+from deepworkzone.core.paths import AppPaths, app_paths
+
+log = logging.getLogger(__name__)
+
+BlockingMethod = Literal["hosts", "proxy", "both", "none"]
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    server_url: str | None = Field(None, description="Sessions API server; None = local only")
+    timezone: str | None = Field(None, description="IANA zone for new sessions; None = system")
+    blocking_method: BlockingMethod = "hosts"
+    proxy_port: int = Field(48271, ge=1024, le=65535)
+    set_system_proxy: bool = True
+    slack_client_id: str | None = None
+    teams_client_id: str | None = None
+    sync_interval_seconds: int = Field(300, ge=30, le=86400)
+
+
+def load_settings(paths: AppPaths | None = None) -> Settings:
+    path = (paths or app_paths()).settings_file
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError) as exc:
+        log.warning("settings file %s unreadable (%s); using defaults", path, exc)
+        return Settings()
+    if not isinstance(raw, dict):
+        log.warning("settings file %s is not a JSON object; using defaults", path)
+        return Settings()
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        bad = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
+        log.warning("settings %s invalid in %s; using their defaults", sorted(bad), path)
+        return Settings.model_validate({k: v for k, v in raw.items() if k not in bad})
+
+
+def save_settings(settings: Settings, paths: AppPaths | None = None) -> None:
+    path = (paths or app_paths()).settings_file
+    atomic_write(path, (settings.model_dump_json(indent=2) + "\n").encode("utf-8"))

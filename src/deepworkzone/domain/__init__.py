@@ -1,0 +1,1 @@
+"""Pure rules with no I/O: wire models, time and recurrence, domain-name matching."""

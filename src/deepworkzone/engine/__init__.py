@@ -1,0 +1,1 @@
+"""The focus runner (one session's life), crash recovery, the scheduler, sync."""

@@ -1,0 +1,1 @@
+"""The Sessions API server (FastAPI + SQLAlchemy)."""

@@ -1,0 +1,1 @@
+"""Slack and Microsoft Teams snoozers, their sign-in and token storage."""

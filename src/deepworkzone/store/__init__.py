@@ -1,0 +1,1 @@
+"""Local state: SQLite session cache and outbox, the run journal, history."""

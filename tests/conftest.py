@@ -1,0 +1,38 @@
+"""Every test runs with its own DEEPWORKZONE_HOME, a file secret store and a private hosts
+file, so no test can touch the machine's real settings, keyring or /etc/hosts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+_SCRUBBED = (
+    "DEEPWORKZONE_SERVER",
+    "DEEPWORKZONE_TOKEN",
+    "DEEPWORKZONE_SLACK_TOKEN",
+    "DEEPWORKZONE_GRAPH_TOKEN",
+    "DEEPWORKZONE_SLACK_API_URL",
+    "DEEPWORKZONE_GRAPH_API_URL",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "dwz-home"
+    home.mkdir()
+    monkeypatch.setenv("DEEPWORKZONE_HOME", str(home))
+    monkeypatch.setenv("DEEPWORKZONE_SECRETS", "file")
+    hosts = tmp_path / "hosts"
+    hosts.write_bytes(b"127.0.0.1\tlocalhost\n::1\tlocalhost\n")
+    monkeypatch.setenv("DEEPWORKZONE_HOSTS_FILE", str(hosts))
+    # The system proxy is never changed by tests unless a test points it at a fake backend.
+    monkeypatch.setenv("DEEPWORKZONE_SYSTEM_PROXY", "off")
+    for name in _SCRUBBED:
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+def can_unshare() -> bool:
+    return os.geteuid() == 0 and os.path.exists("/usr/bin/unshare")
