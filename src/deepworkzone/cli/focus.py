@@ -1,0 +1,173 @@
+"""`deepworkzone focus`: run a focus session in the foreground with a live countdown."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+from typing import Any
+
+from deepworkzone.cli.errors import UserError
+
+DEFAULT_CATEGORIES = ("social-media", "video")
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "focus",
+        help="run a focus session now, blocking sites until it ends",
+        description="Run a focus session in the foreground. Sites are blocked until the time is "
+        "up, Ctrl-C, or SIGTERM; then everything is put back as it was.",
+    )
+    parser.add_argument("--minutes", type=_minutes, required=True, help="length, 1..1440")
+    parser.add_argument("--name", default="Focus", help="shown in the countdown and Slack status")
+    parser.add_argument(
+        "--category",
+        action="append",
+        default=[],
+        metavar="CAT",
+        help=f"preset category to block (repeatable; default {', '.join(DEFAULT_CATEGORIES)} "
+        "when no --url is given); see `deepworkzone blocklists`",
+    )
+    parser.add_argument(
+        "--url", action="append", default=[], metavar="DOMAIN", help="extra site to block"
+    )
+    parser.add_argument(
+        "--allow", action="append", default=[], metavar="DOMAIN", help="never block this site"
+    )
+    parser.add_argument(
+        "--allowlist",
+        action="store_true",
+        help="block every site except the --allow ones (works through the proxy)",
+    )
+    parser.add_argument("--method", choices=("hosts", "proxy", "both", "none"), default=None)
+    parser.add_argument("--proxy-port", type=_port, default=None, metavar="P")
+    parser.add_argument(
+        "--no-system-proxy", action="store_true", help="do not point the system at the proxy"
+    )
+    parser.add_argument(
+        "--snooze", type=_app_list, default=[], metavar="APPS", help="slack, teams or slack,teams"
+    )
+    parser.set_defaults(func=run)
+
+
+def _minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of minutes") from None
+    if not 1 <= value <= 1440:
+        raise argparse.ArgumentTypeError("minutes must be between 1 and 1440")
+    return value
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1024 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port between 1024 and 65535")
+    return int(text)
+
+
+def _app_list(text: str) -> list[str]:
+    apps = [part.strip().lower() for part in text.split(",") if part.strip()]
+    bad = [app for app in apps if app not in ("slack", "teams")]
+    if bad or not apps:
+        raise argparse.ArgumentTypeError(f"{text!r}: choose slack, teams or slack,teams")
+    return apps
+
+
+def run(args: argparse.Namespace) -> int:
+    from deepworkzone.core.settings import load_settings
+    from deepworkzone.domain.hostnames import InvalidDomain
+    from deepworkzone.engine.focus_plan import FocusRequest, build_plan
+    from deepworkzone.engine.recovery import unblock
+    from deepworkzone.engine.runner import FocusRunner, run_until_end
+    from deepworkzone.store.journal import Journal
+
+    settings = load_settings()
+    categories = args.category or ([] if (args.url or args.allowlist) else list(DEFAULT_CATEGORIES))
+    request = FocusRequest(
+        name=args.name,
+        minutes=args.minutes,
+        categories=categories,
+        urls=args.url,
+        allow=args.allow,
+        mode="allowlist" if args.allowlist else ("preset" if categories else "custom"),
+        method=args.method or settings.blocking_method,
+        proxy_port=args.proxy_port or settings.proxy_port,
+        system_proxy=settings.set_system_proxy and not args.no_system_proxy,
+        snooze=args.snooze,
+    )
+    journal = Journal()
+    leftover = unblock(journal)  # raises if another session is running right now
+    if leftover is not None:
+        _say("An earlier session had not finished; its blocks were removed first.")
+    ends_at = datetime.now(UTC) + timedelta(minutes=request.minutes)
+    try:
+        plan = build_plan(request, ends_at)
+    except (InvalidDomain, ValueError) as exc:
+        raise UserError(str(exc)) from exc
+    for note in plan.notes:
+        _say(f"note: {note}")
+    runner = FocusRunner(
+        request.name,
+        ends_at,
+        plan.effects,
+        journal=journal,
+        session_info={"minutes": request.minutes, "method": plan.method},
+        on_warning=lambda message: _say(f"warning: {message}"),
+    )
+    _stop_on_signals(runner)
+    local_end = ends_at.astimezone().strftime("%H:%M")
+    what = f"{plan.blocked_count} sites via {plan.method}" if plan.method != "none" else "no sites"
+    _say(
+        f"Focusing on {request.name!r} until {local_end} ({request.minutes} min), blocking {what}."
+    )
+    _say("Ctrl-C ends the session early and puts everything back.")
+    countdown = _Countdown(request.name) if sys.stdout.isatty() else None
+    report = run_until_end(runner, countdown.tick if countdown else None)
+    if countdown:
+        countdown.close()
+    if report.undo_errors:
+        for problem in report.undo_errors:
+            _say(f"error: {problem}")
+        _say("Run `deepworkzone unblock` to try again.")
+        return 2
+    ended = "ended early" if report.ended_early else "is over"
+    _say(f"Session {ended}; every block was removed and your settings were restored.")
+    return 0
+
+
+def _stop_on_signals(runner: Any) -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        runner.request_stop()
+
+    # Ctrl-C too: a KeyboardInterrupt raised halfway through applying would skip the undo.
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), handler)
+
+
+class _Countdown:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def tick(self, left: timedelta) -> None:
+        seconds = int(left.total_seconds())
+        hours, rest = divmod(seconds, 3600)
+        clock = (
+            f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+            if hours
+            else f"{rest // 60:02d}:{rest % 60:02d}"
+        )
+        sys.stdout.write(f"\r{self.name}: {clock} left ")
+        sys.stdout.flush()
+
+    def close(self) -> None:
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)

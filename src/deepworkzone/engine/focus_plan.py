@@ -1,0 +1,97 @@
+"""From what the user asked for (minutes, categories, sites, method, snooze) to the list of
+changes a focus session will make, in the order the runner applies them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from deepworkzone.domain.effects import Effect
+from deepworkzone.domain.hostnames import DomainMatcher
+
+Method = Literal["hosts", "proxy", "both", "none"]
+Mode = Literal["preset", "custom", "allowlist"]
+SNOOZE_APPS = ("slack", "teams")
+
+
+@dataclass
+class FocusRequest:
+    name: str = "Focus"
+    minutes: int = 25
+    categories: Sequence[str] = ()
+    urls: Sequence[str] = ()
+    allow: Sequence[str] = ()
+    mode: Mode = "preset"
+    method: Method = "hosts"
+    proxy_port: int = 48271
+    system_proxy: bool = True
+    snooze: Sequence[str] = ()
+    block_apps: bool = True
+
+
+@dataclass
+class FocusPlan:
+    effects: list[Effect] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    blocked_count: int = 0
+    method: Method = "hosts"
+
+
+def build_plan(request: FocusRequest, ends_at: datetime) -> FocusPlan:
+    """Raise ValueError (with a message fit for the user) for anything that cannot work."""
+    from deepworkzone.blocking.categories import resolve_block
+
+    unknown = sorted(set(request.snooze) - set(SNOOZE_APPS))
+    if unknown:
+        raise ValueError(f"cannot snooze {', '.join(unknown)}: choose from slack, teams")
+    plan = FocusPlan(method=request.method)
+    block = resolve_block(request.categories, request.urls, request.allow, request.mode)
+    plan.notes.extend(block.notes)
+    method = request.method
+    if block.allowlist_only and method in ("hosts", "both"):
+        # A hosts file can only list names to block, never "everything but".
+        plan.notes.append("allowlist mode works through the blocking proxy only; using the proxy")
+        method = "proxy"
+    if method == "none" and (block.hosts_domains or block.proxy_domains or block.allowlist_only):
+        plan.notes.append("--method none: no websites will be blocked")
+    plan.method = method
+
+    if method in ("hosts", "both") and block.hosts_domains:
+        from deepworkzone.blocking.hosts_blocker import HostsBlocker
+
+        plan.effects.append(HostsBlocker(block.hosts_domains))
+        plan.blocked_count = len(block.hosts_domains)
+    proxy_wanted = method in ("proxy", "both") and (block.proxy_domains or block.allowlist_only)
+    if proxy_wanted:
+        from deepworkzone.blocking.proxy_blocker import ProxyBlocker
+
+        matcher = DomainMatcher(
+            block.proxy_domains, block.allowed, allowlist_only=block.allowlist_only
+        )
+        proxy = ProxyBlocker(matcher, request.proxy_port, ends_at)
+        plan.effects.append(proxy)
+        plan.blocked_count = max(plan.blocked_count, len(block.proxy_domains))
+        if request.system_proxy:
+            from deepworkzone.blocking.system_proxy import SystemProxySetting
+
+            pac_url = f"http://127.0.0.1:{request.proxy_port}/proxy.pac"
+            plan.effects.append(SystemProxySetting(pac_url))
+        else:
+            plan.notes.append(
+                f"system proxy left alone: point your browser at http://127.0.0.1:{request.proxy_port}/proxy.pac"
+            )
+    if request.block_apps and block.app_names and method != "none":
+        from deepworkzone.blocking.apps import AppBlocker
+
+        plan.effects.append(AppBlocker(block.app_names))
+    if request.snooze:
+        from deepworkzone.snooze.factory import build_snoozers
+
+        snoozers, warnings = build_snoozers(
+            request.snooze, ends_at=ends_at, session_name=request.name
+        )
+        plan.effects.extend(snoozers)
+        plan.notes.extend(warnings)
+    return plan
