@@ -1,0 +1,57 @@
+"""What every system-proxy backend offers, and how they run the OS's own tools."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Protocol
+
+Runner = Callable[[Sequence[str]], str]
+"""Runs a command, returns its stdout; raises BackendError when it fails. Tests pass fakes."""
+
+Snapshot = dict[str, Any]
+"""JSON-serialisable: exactly what ``set_pac`` is about to change, to put back later."""
+
+_TIMEOUT = 15.0
+
+
+class BackendError(Exception):
+    """A settings tool is missing or failed; the message is fit to show the user."""
+
+
+def run_command(argv: Sequence[str]) -> str:
+    try:
+        done = subprocess.run(
+            list(argv), capture_output=True, text=True, timeout=_TIMEOUT, check=False
+        )
+    except FileNotFoundError as exc:
+        raise BackendError(f"{argv[0]} is not installed") from exc
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BackendError(f"{argv[0]} failed: {exc}") from exc
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        raise BackendError(
+            f"{' '.join(argv[:2])} failed (exit {done.returncode})"
+            + (f": {detail[-1]}" if detail else "")
+        )
+    return done.stdout
+
+
+class ProxyBackend(Protocol):
+    name: ClassVar[str]
+
+    def snapshot(self) -> Snapshot:
+        """The user's current values of everything ``set_pac`` changes."""
+        ...
+
+    def set_pac(self, url: str) -> None:
+        """Make the system use the PAC file at ``url``."""
+        ...
+
+    def uses_pac(self, url: str) -> bool:
+        """Is the system still set to our PAC URL (not changed by the user since)?"""
+        ...
+
+    def restore(self, saved: Snapshot, url: str) -> bool:
+        """Put ``saved`` back wherever ``url`` is still in effect; True if anything was."""
+        ...
