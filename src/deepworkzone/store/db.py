@@ -1,0 +1,134 @@
+"""The app's SQLite database: one connection helper, WAL, numbered migrations.
+
+The schema version lives in ``PRAGMA user_version``. Migrations are a list: entry N-1 takes
+the database from version N-1 to N. Before an existing database is migrated it is copied to
+``deepworkzone.db.bak-v<old version>`` (with SQLite's backup API, which is consistent even
+with a WAL beside it), so a bad migration never costs the user their offline edits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from deepworkzone.core.paths import app_paths
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS: list[tuple[str, ...]] = [
+    # v1: session cache (also the home of local-only sessions), outbox, temporary-id map.
+    (
+        """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+        # scope: '' for local-only sessions, else the server's URL, so two servers never mix.
+        # id: the server's id; in local-only mode a local id; negative: a create not yet sent.
+        """CREATE TABLE sessions (
+            scope TEXT NOT NULL,
+            id INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            stored_at TEXT NOT NULL,
+            PRIMARY KEY (scope, id)
+        )""",
+        """CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            scope TEXT NOT NULL,
+            op TEXT NOT NULL,
+            session_id INTEGER,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT
+        )""",
+        """CREATE TABLE id_map (
+            scope TEXT NOT NULL,
+            local_id INTEGER NOT NULL,
+            server_id INTEGER NOT NULL,
+            PRIMARY KEY (scope, local_id)
+        )""",
+    ),
+    # v2: entries the server refused for good are kept (not silently dropped) for the user.
+    (
+        """ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'pending'""",
+        """CREATE INDEX outbox_pending ON outbox (scope, state, seq)""",
+    ),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; shown as one line, exit 1 (the user must act)."""
+
+    exit_code = 1
+
+
+def connect(path: Path | None = None) -> sqlite3.Connection:
+    """Open (creating or migrating as needed) the database at ``path``."""
+    path = path or app_paths().database
+    path.parent.mkdir(parents=True, exist_ok=True)
+    existed = path.exists() and path.stat().st_size > 0
+    try:
+        # Autocommit mode: transactions are explicit (``transaction``), never implicit.
+        conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
+        conn.execute("PRAGMA foreign_keys=ON")
+        migrate(conn, path if existed else None)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"cannot open the local database {path}: {exc}") from None
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, backup_of: Path | None = None) -> int:
+    """Bring the schema to SCHEMA_VERSION; answer the version found before."""
+    found = schema_version(conn)
+    if found > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"the local database is schema v{found}, newer than this app knows (v{SCHEMA_VERSION}); "
+            "update Deep Work Zone"
+        )
+    if found == SCHEMA_VERSION:
+        return found
+    if backup_of is not None and found > 0:
+        backup(conn, backup_of.with_name(f"{backup_of.name}.bak-v{found}"))
+    with transaction(conn):
+        # Read again under the write lock: another process may have migrated meanwhile.
+        current = schema_version(conn)
+        for version in range(current, SCHEMA_VERSION):
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+            log.info("local database migrated to schema v%d", version + 1)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+    return found
+
+
+def backup(conn: sqlite3.Connection, target: Path) -> None:
+    if target.exists():
+        return  # the first copy of that version is the one worth keeping
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    log.info("local database backed up to %s before migrating", target)
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error; nests as a no-op."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
