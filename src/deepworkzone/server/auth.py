@@ -1,0 +1,94 @@
+"""Who is calling: the bearer token resolved to a key, a user and an org on every request.
+
+No cache: a revoked key must stop working on the very next request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from deepworkzone.server.orm import ApiKeyRow, User
+from deepworkzone.server.timeutil import utcnow
+from deepworkzone.server.tokens import PREFIX, token_hash
+
+# Writing last_used_at on every request would turn each read into a write.
+_LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Caller:
+    user_id: int
+    org_id: int
+    email: str
+    key_id: int
+    role: str
+
+    @property
+    def is_guest(self) -> bool:
+        return self.role == "GUEST"
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as db:
+        yield db
+
+
+Db = Annotated[Session, Depends(get_db)]
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return token
+
+
+def get_caller(request: Request, db: Db) -> Caller:
+    token = bearer_token(request)
+    if token is None:
+        raise _unauthorized("missing or malformed Authorization header (use: Bearer <token>)")
+    if not token.startswith(PREFIX):
+        raise _unauthorized("unknown or revoked API key")
+    row = db.execute(
+        select(
+            ApiKeyRow.id,
+            ApiKeyRow.role,
+            ApiKeyRow.revoked_at,
+            ApiKeyRow.last_used_at,
+            User.id,
+            User.org_id,
+            User.email,
+        )
+        .join(User, User.id == ApiKeyRow.user_id)
+        .where(ApiKeyRow.token_hash == token_hash(token))
+    ).first()
+    if row is None or row[2] is not None:
+        raise _unauthorized("unknown or revoked API key")
+    key_id, role, _revoked, last_used, user_id, org_id, email = row
+    now = utcnow()
+    if last_used is None or now - last_used > _LAST_USED_RESOLUTION:
+        db.execute(update(ApiKeyRow).where(ApiKeyRow.id == key_id).values(last_used_at=now))
+        db.commit()
+    return Caller(user_id=user_id, org_id=org_id, email=email, key_id=key_id, role=role)
+
+
+CurrentCaller = Annotated[Caller, Depends(get_caller)]
+
+
+def require_user_role(caller: Caller, what: str) -> None:
+    """GUEST keys may only read public sessions and join them."""
+    if caller.is_guest:
+        raise HTTPException(403, detail=f"a GUEST key cannot {what}; use a USER key")

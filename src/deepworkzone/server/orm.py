@@ -1,0 +1,137 @@
+"""The server's tables (SQLAlchemy 2, portable: SQLite and PostgreSQL).
+
+Datetimes are stored naive in UTC; the wire layer adds the zone back. The ``first_date`` ..
+``week_pos`` columns on sessions are derived from the recurrence fields at write time so that
+"which sessions occur on day D" is a cheap indexed SQL question (see series_index.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Org(Base):
+    __tablename__ = "orgs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ApiKeyRow(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(10))
+    duration: Mapped[int] = mapped_column(Integer)
+    schedule: Mapped[dt.date] = mapped_column(Date)
+    time: Mapped[str] = mapped_column(String(8))
+    start_minute: Mapped[int] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(64))
+    is_public: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(10))
+    website_blocker_enabled: Mapped[bool] = mapped_column(Boolean)
+    website_blocker: Mapped[dict[str, Any]] = mapped_column(JSON)
+    snooze_enabled: Mapped[bool] = mapped_column(Boolean)
+    snooze_apps: Mapped[dict[str, Any]] = mapped_column(JSON)
+    is_recurring: Mapped[int] = mapped_column(Integer)
+    recurring_start: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    recurring_ends: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    occurrence: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    recurring_days: Mapped[list[int]] = mapped_column(JSON)
+    recurring_month_option: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    recurring_month_week_pos: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    recurring_month_week_day: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    fallback_option: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # Derived at write time; see series_index.py.
+    first_date: Mapped[dt.date] = mapped_column(Date)
+    last_date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[int] = mapped_column(Integer)
+    weekday_mask: Mapped[int] = mapped_column(Integer)
+    month_day: Mapped[int] = mapped_column(Integer)
+    week_pos: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index("ix_sessions_org_kind_first", "org_id", "kind", "first_date"),
+        Index("ix_sessions_org_last", "org_id", "last_date"),
+    )
+
+
+class Collaborator(Base):
+    __tablename__ = "session_collaborators"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+
+class DeletedOccurrence(Base):
+    __tablename__ = "deleted_occurrences"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+
+
+class ParticipationRow(Base):
+    __tablename__ = "participations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # The occurrence joined: the schedule date for a one-off session.
+    day: Mapped[dt.date] = mapped_column(Date)
+    joined_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    left_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    focused_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    __table_args__ = (UniqueConstraint("session_id", "user_id", "day"),)

@@ -1,0 +1,133 @@
+"""POST /sessions, and GET / PUT / DELETE /sessions/{id}."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, HTTPException, Query, Response
+from sqlalchemy.orm import Session as DbSession
+
+from deepworkzone.domain.models import Participation, Session, SessionCreate, SessionUpdate
+from deepworkzone.server import session_store
+from deepworkzone.server.auth import Caller, CurrentCaller, Db, require_user_role
+from deepworkzone.server.orm import SessionRow
+from deepworkzone.server.participation import participation_for
+from deepworkzone.server.visibility import (
+    collaborator_ids,
+    deleted_days,
+    load_visible,
+    require_edit,
+)
+from deepworkzone.server.wire import etag, to_session
+
+router = APIRouter(tags=["sessions"])
+
+
+def _answer(
+    db: DbSession, row: SessionRow, response: Response, participation: Participation | None
+) -> Session:
+    response.headers["ETag"] = etag(row)
+    response.headers["Last-Modified"] = format_datetime(
+        row.updated_at.replace(tzinfo=dt.UTC), usegmt=True
+    )
+    return to_session(row, collaborator_ids(db, row.id), deleted_days(db, row.id), participation)
+
+
+def _check_preconditions(row: SessionRow, if_match: str | None, since: str | None) -> None:
+    """412 when the client's copy is stale (RFC 9110 section 13.1)."""
+    if if_match is not None:
+        wanted = {tag.strip() for tag in if_match.split(",")}
+        current = etag(row)
+        # Weak comparison: W/"x" and "x" name the same version.
+        strong = current.removeprefix("W/")
+        if "*" not in wanted and not wanted & {current, strong}:
+            raise HTTPException(
+                412, detail=f"session {row.id} changed since you read it (ETag is now {current})"
+            )
+        return  # If-Match wins over If-Unmodified-Since when both are sent.
+    if since is not None:
+        try:
+            limit = parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return  # An unreadable date is ignored, as RFC 9110 asks.
+        if limit.tzinfo is None:
+            limit = limit.replace(tzinfo=dt.UTC)
+        modified = row.updated_at.replace(tzinfo=dt.UTC, microsecond=0)
+        if modified > limit:
+            raise HTTPException(
+                412, detail=f"session {row.id} changed since {since} (updated_at {modified})"
+            )
+
+
+@router.post("/sessions", status_code=201, response_model=Session, summary="Create a session")
+def create_session(
+    body: SessionCreate, caller: CurrentCaller, db: Db, response: Response
+) -> Session:
+    require_user_role(caller, "create sessions")
+    row = session_store.create(db, caller, body)
+    response.headers["Location"] = f"/api/v1/sessions/{row.id}"
+    return _answer(db, row, response, None)
+
+
+@router.get(
+    "/sessions/{session_id}",
+    response_model=Session,
+    summary="One session with the caller's participation",
+)
+def get_session(session_id: int, caller: CurrentCaller, db: Db, response: Response) -> Session:
+    row = load_visible(db, caller, session_id)
+    return _answer(db, row, response, participation_for(db, caller, row))
+
+
+@router.put(
+    "/sessions/{session_id}",
+    response_model=Session,
+    summary="Change a session (owner or collaborator)",
+    responses={412: {"description": "If-Match / If-Unmodified-Since no longer match"}},
+)
+def put_session(
+    session_id: int,
+    body: SessionUpdate,
+    caller: CurrentCaller,
+    db: Db,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+    if_unmodified_since: Annotated[str | None, Header()] = None,
+) -> Session:
+    row = _editable(db, caller, session_id)
+    _check_preconditions(row, if_match, if_unmodified_since)
+    session_store.update(db, caller, row, body)
+    return _answer(db, row, response, participation_for(db, caller, row))
+
+
+@router.delete(
+    "/sessions/{session_id}",
+    status_code=204,
+    summary="Delete a session, or one occurrence of a recurring one",
+)
+def delete_session(
+    session_id: int,
+    caller: CurrentCaller,
+    db: Db,
+    scope: Literal["series", "occurrence"] = "series",
+    date: Annotated[
+        dt.date | None, Query(description="the occurrence, with scope=occurrence")
+    ] = None,
+) -> Response:
+    row = _editable(db, caller, session_id)
+    if scope == "occurrence":
+        session_store.delete_occurrence(db, row, date)
+    else:
+        if row.created_by != caller.user_id:
+            raise HTTPException(403, detail="only the owner may delete the whole session")
+        db.delete(row)
+        db.commit()
+    return Response(status_code=204)
+
+
+def _editable(db: DbSession, caller: Caller, session_id: int) -> SessionRow:
+    row = load_visible(db, caller, session_id)
+    require_edit(caller, row, collaborator_ids(db, row.id))
+    return row

@@ -1,0 +1,75 @@
+"""GET /api/v1/sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import TypeAdapter
+
+from deepworkzone.domain.models import Session
+from deepworkzone.server.auth import CurrentCaller, Db
+from deepworkzone.server.errors import unprocessable
+from deepworkzone.server.listing import Filters, list_sessions
+from deepworkzone.server.wire import to_session
+
+router = APIRouter(tags=["sessions"])
+_SESSIONS = TypeAdapter(list[Session])
+MAX_PER_PAGE = 100
+
+
+def _link_header(request: Request, page: int, per_page: int, total: int) -> str | None:
+    links = []
+    if page * per_page < total:
+        links.append(f'<{request.url.include_query_params(page=page + 1)}>; rel="next"')
+    if page > 1:
+        links.append(f'<{request.url.include_query_params(page=page - 1)}>; rel="prev"')
+    return ", ".join(links) or None
+
+
+@router.get(
+    "/sessions",
+    response_model=list[Session],
+    summary="List the sessions the caller may see",
+    responses={200: {"headers": {"X-Total-Count": {"description": "matches on all pages"}}}},
+)
+def get_sessions(
+    request: Request,
+    caller: CurrentCaller,
+    db: Db,
+    org_id: Annotated[int | None, Query(ge=1)] = None,
+    channel: Literal["public", "private"] | None = None,
+    type: Literal["drop-in", "standard"] | None = None,
+    date: Annotated[dt.date | None, Query(description="sessions occurring that day")] = None,
+    completed: Annotated[int | None, Query(ge=0, le=1, description="0 active, 1 done")] = None,
+    source: Literal["user", "organization"] | None = None,
+    keyword: Annotated[str | None, Query(max_length=200)] = None,
+    day_start: dt.date | None = None,
+    day_ends: dt.date | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
+) -> Response:
+    if day_start is not None and day_ends is not None and day_ends < day_start:
+        unprocessable(("query", "day_ends"), f"{day_ends} is before day_start {day_start}")
+    filters = Filters(
+        org_id=org_id,
+        channel=channel,
+        type=type,
+        date=date,
+        completed=completed,
+        source=source,
+        keyword=keyword.strip() if keyword else None,
+        day_start=day_start,
+        day_ends=day_ends,
+    )
+    found = list_sessions(db, caller, filters, page, per_page)
+    sessions = [
+        to_session(row, found.collaborators.get(row.id, []), found.deleted.get(row.id, []))
+        for row in found.rows
+    ]
+    headers = {"X-Total-Count": str(found.total)}
+    link = _link_header(request, page, per_page, found.total)
+    if link:
+        headers["Link"] = link
+    return Response(_SESSIONS.dump_json(sessions), media_type="application/json", headers=headers)

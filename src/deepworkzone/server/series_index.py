@@ -1,0 +1,115 @@
+"""Which sessions occur on a day, answered in SQL.
+
+Expanding every recurring series per request does not scale (a third of 10,000 rows), so each
+session carries columns derived from its recurrence at write time: its first and last possible
+date, a kind, a weekday bitmask, the day of month and the month week position. On those, "does
+it occur on day D" is plain portable SQL that agrees with ``Recurrence.occurs_on``; the list
+endpoint still confirms the rows it returns with ``occurs_on`` (see listing.py).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+
+from deepworkzone.domain.recurrence import LAST_WEEK, Recurrence
+from deepworkzone.server.orm import DeletedOccurrence, SessionRow
+
+OPEN_END = dt.date(9999, 12, 31)
+"""last_date of an open-ended series: a real date keeps the range test a plain comparison."""
+
+ONCE, DAILY, WEEKLY, MONTH_DAY, MONTH_WEEK = range(5)
+
+
+@dataclass(frozen=True)
+class SeriesIndex:
+    first_date: dt.date
+    last_date: dt.date
+    kind: int
+    weekday_mask: int = 0
+    month_day: int = 0
+    week_pos: int = 0
+
+    def columns(self) -> dict[str, object]:
+        return {
+            "first_date": self.first_date,
+            "last_date": self.last_date,
+            "kind": self.kind,
+            "weekday_mask": self.weekday_mask,
+            "month_day": self.month_day,
+            "week_pos": self.week_pos,
+        }
+
+
+def _bit(iso_weekday: int) -> int:
+    return 1 << (iso_weekday - 1)
+
+
+def index_for(rec: Recurrence) -> SeriesIndex:
+    first, last = rec.series_bounds()
+    last_date = OPEN_END if last is None else last
+    if not rec.is_recurring:
+        return SeriesIndex(first, last_date, ONCE)
+    if rec.occurrence == "daily":
+        return SeriesIndex(first, last_date, DAILY)
+    if rec.occurrence == "weekly":
+        days = rec.recurring_days or (rec.schedule.isoweekday(),)
+        mask = 0
+        for day in days:
+            mask |= _bit(day)
+        return SeriesIndex(first, last_date, WEEKLY, weekday_mask=mask)
+    if rec.month_option == "exact":
+        return SeriesIndex(first, last_date, MONTH_DAY, month_day=rec.schedule.day)
+    assert rec.week_day is not None and rec.week_pos is not None
+    return SeriesIndex(
+        first, last_date, MONTH_WEEK, weekday_mask=_bit(rec.week_day), week_pos=rec.week_pos
+    )
+
+
+def occurs_on_clause(day: dt.date) -> ColumnElement[bool]:
+    """SQL for "this session has an occurrence on ``day``" (deleted occurrences excluded)."""
+    month_length = calendar.monthrange(day.year, day.month)[1]
+    bit = _bit(day.isoweekday())
+    has_weekday = SessionRow.weekday_mask.op("&")(bit) != 0
+    month_day = SessionRow.month_day == day.day
+    if day.day == month_length:
+        # Fallback 1 moves the 29th..31st to the last day of shorter months.
+        month_day = or_(
+            month_day, and_(SessionRow.fallback_option == 1, SessionRow.month_day > day.day)
+        )
+    positions = [(day.day - 1) // 7 + 1]
+    if day.day + 7 > month_length:
+        positions.append(LAST_WEEK)
+    pattern = or_(
+        SessionRow.kind.in_((ONCE, DAILY)),
+        and_(SessionRow.kind == WEEKLY, has_weekday),
+        and_(SessionRow.kind == MONTH_DAY, month_day),
+        and_(SessionRow.kind == MONTH_WEEK, has_weekday, SessionRow.week_pos.in_(positions)),
+    )
+    return and_(
+        SessionRow.first_date <= day,
+        SessionRow.last_date >= day,
+        pattern,
+        ~exists(
+            select(DeletedOccurrence.session_id).where(
+                DeletedOccurrence.session_id == SessionRow.id, DeletedOccurrence.day == day
+            )
+        ),
+    )
+
+
+def overlaps_clause(start: dt.date | None, end: dt.date | None) -> ColumnElement[bool]:
+    """SQL for "the series' bounds overlap [start, end]": exact for one-off sessions, a
+    prefilter for series (confirmed with ``Recurrence.dates_between``)."""
+    if start is not None and end is not None and end < start:
+        return false()
+    clauses = []
+    if end is not None:
+        clauses.append(SessionRow.first_date <= end)
+    if start is not None:
+        clauses.append(SessionRow.last_date >= start)
+    clauses.append(SessionRow.first_date <= SessionRow.last_date)
+    return and_(*clauses)

@@ -1,0 +1,125 @@
+"""Creating, changing and deleting sessions: the rules the routes share."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from deepworkzone.domain.models import SessionCreate, SessionFields, SessionUpdate
+from deepworkzone.server.auth import Caller
+from deepworkzone.server.errors import unprocessable
+from deepworkzone.server.orm import Collaborator, DeletedOccurrence, SessionRow, User
+from deepworkzone.server.timeutil import utcnow
+from deepworkzone.server.visibility import collaborator_ids, deleted_days
+from deepworkzone.server.wire import recurrence_of, to_fields, write_fields
+
+
+def check_org(caller: Caller, org_id: int | None) -> None:
+    """Sessions live in the caller's org; naming another one is a 422 (not a 404: the caller
+    knows their own org id, so nothing leaks)."""
+    if org_id is not None and org_id != caller.org_id:
+        unprocessable(
+            ("body", "org_id"),
+            f"you can only use your own organization ({caller.org_id}), not {org_id}",
+        )
+
+
+def resolve_collaborators(db: Session, caller: Caller, items: list[int | str]) -> list[int]:
+    """User ids of the org members named by id or e-mail; 422 for anyone else."""
+    wanted_ids = {item for item in items if isinstance(item, int)}
+    wanted_emails = {item for item in items if isinstance(item, str)}
+    by_id: dict[int, int] = {}
+    by_email: dict[str, int] = {}
+    if wanted_ids:
+        for user_id in db.scalars(
+            select(User.id).where(User.org_id == caller.org_id, User.id.in_(wanted_ids))
+        ):
+            by_id[user_id] = user_id
+    if wanted_emails:
+        for user_id, email in db.execute(
+            select(User.id, User.email).where(
+                User.org_id == caller.org_id, User.email.in_(wanted_emails)
+            )
+        ):
+            by_email[email] = user_id
+    resolved: list[int] = []
+    for index, item in enumerate(items):
+        found = by_id.get(item) if isinstance(item, int) else by_email.get(item)
+        if found is None:
+            unprocessable(
+                ("body", "collaborator", index),
+                f"{item!r} is not a member of your organization",
+            )
+        if found not in resolved:
+            resolved.append(found)
+    return resolved
+
+
+def _set_collaborators(db: Session, session_id: int, user_ids: list[int]) -> None:
+    db.execute(delete(Collaborator).where(Collaborator.session_id == session_id))
+    db.add_all(Collaborator(session_id=session_id, user_id=uid) for uid in user_ids)
+
+
+def create(db: Session, caller: Caller, body: SessionCreate) -> SessionRow:
+    check_org(caller, body.org_id)
+    collaborators = resolve_collaborators(db, caller, body.collaborator)
+    now = utcnow()
+    row = SessionRow(
+        org_id=caller.org_id, created_by=caller.user_id, created_at=now, updated_at=now, version=1
+    )
+    write_fields(row, body)
+    db.add(row)
+    db.flush()
+    _set_collaborators(db, row.id, collaborators)
+    db.commit()
+    return row
+
+
+def merged(current: SessionFields, body: SessionUpdate) -> SessionCreate:
+    """The session after ``body``, validated whole; problems are 422s on the body."""
+    try:
+        return body.apply_to(current)
+    except ValidationError as exc:
+        errors = [{**err, "loc": ("body", *err["loc"])} for err in exc.errors()]
+        raise RequestValidationError(errors) from exc
+
+
+def update(db: Session, caller: Caller, row: SessionRow, body: SessionUpdate) -> SessionRow:
+    current = to_fields(row, collaborator_ids(db, row.id))
+    fields = merged(current, body)
+    if "org_id" in body.model_fields_set and body.org_id != row.org_id:
+        check_org(caller, body.org_id)
+    if "collaborator" in body.model_fields_set:
+        _set_collaborators(db, row.id, resolve_collaborators(db, caller, fields.collaborator))
+    write_fields(row, fields)
+    touch(row)
+    db.commit()
+    return row
+
+
+def touch(row: SessionRow) -> None:
+    """Mark a change: a new ETag and updated_at."""
+    row.updated_at = utcnow()
+    row.version += 1
+
+
+def delete_occurrence(db: Session, row: SessionRow, day: dt.date | None) -> None:
+    if day is None:
+        unprocessable(("query", "date"), "required with scope=occurrence (YYYY-MM-DD)")
+    if not row.is_recurring:
+        unprocessable(
+            ("query", "scope"),
+            "scope=occurrence needs a recurring session; use scope=series to delete this one",
+        )
+    deleted = deleted_days(db, row.id)
+    if day in deleted:
+        return
+    if not recurrence_of(row, deleted).occurs_on(day):
+        unprocessable(("query", "date"), f"session {row.id} has no occurrence on {day}")
+    db.add(DeletedOccurrence(session_id=row.id, day=day))
+    touch(row)
+    db.commit()
