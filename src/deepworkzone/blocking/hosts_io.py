@@ -1,0 +1,136 @@
+"""Reading and writing the hosts file itself: atomic where possible, in place where not.
+
+Used both by the app (when it may write the file) and by the privileged helper.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+BACKUP_SUFFIX = ".deepworkzone-backup"
+
+
+class HostsWriteError(OSError):
+    """The hosts file could not be changed, or did not read back as written."""
+
+
+def real_path(path: Path) -> Path:
+    """Follow symlinks (macOS /etc/hosts -> /private/etc/hosts) so a rename replaces the file,
+    not the link."""
+    return Path(os.path.realpath(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    return real_path(path).read_bytes()
+
+
+def backup_path(path: Path) -> Path:
+    target = real_path(path)
+    return target.with_name(target.name + BACKUP_SUFFIX)
+
+
+def save_backup(path: Path, data: bytes) -> Path | None:
+    """Keep a copy of the file as it was before our change; best effort, since the section
+    markers (not the backup) are what undo relies on."""
+    backup = backup_path(path)
+    try:
+        fd = os.open(
+            backup, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644
+        )
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+    except OSError as exc:
+        log.warning("no backup of %s: %s", path, exc)
+        return None
+    return backup
+
+
+def write_bytes(path: Path, data: bytes) -> str:
+    """Replace the file's content with ``data`` and check it; returns "atomic" or "in place".
+
+    The temporary file sits beside the target and takes its mode and owner before the rename.
+    A rename fails over a bind-mounted file (EBUSY), across devices (EXDEV), or on Windows when
+    an antivirus or the read-only attribute holds the file: then the content is written in
+    place instead, which is not atomic but is what every hosts tool falls back to.
+    """
+    target = real_path(path)
+    how = "atomic"
+    try:
+        _replace(target, data)
+    except OSError as exc:
+        log.info("atomic replace of %s failed (%s); writing in place", target, exc)
+        how = "in place"
+        try:
+            _write_in_place(target, data)
+        except OSError as exc2:
+            raise HostsWriteError(
+                exc2.errno or errno.EIO, f"cannot write {target}: {exc2.strerror or exc2}"
+            ) from exc2
+    _restore_selinux_label(target)
+    if target.read_bytes() != data:
+        raise HostsWriteError(errno.EIO, f"{target} did not read back as written")
+    return how
+
+
+def _replace(target: Path, data: bytes) -> None:
+    st = target.stat()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.dwz-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, st.st_mode & 0o7777)
+        if hasattr(os, "chown") and os.geteuid() == 0:
+            os.chown(tmp, st.st_uid, st.st_gid)
+        if sys.platform == "win32":
+            _clear_readonly(target)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def _write_in_place(target: Path, data: bytes) -> None:
+    if sys.platform == "win32":
+        _clear_readonly(target)
+    with open(target, "r+b") as out:
+        out.write(data)
+        out.truncate()
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _clear_readonly(target: Path) -> None:
+    import stat
+
+    with contextlib.suppress(OSError):
+        os.chmod(target, target.stat().st_mode | stat.S_IWRITE)
+
+
+def _restore_selinux_label(target: Path) -> None:
+    """A file renamed into /etc carries the temp file's label (etc_t, not net_conf_t), and
+    confined services then cannot read it; restorecon puts the right label back."""
+    if not sys.platform.startswith("linux") or not os.path.exists("/sys/fs/selinux/enforce"):
+        return
+    tool = shutil.which("restorecon")
+    if tool:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run([tool, str(target)], check=False, timeout=10, capture_output=True)
