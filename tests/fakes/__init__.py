@@ -1,0 +1,1 @@
+"""Local stand-ins for the services outside the machine (Slack, Microsoft Graph)."""

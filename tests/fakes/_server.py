@@ -1,0 +1,60 @@
+"""A threaded HTTP server on 127.0.0.1:0 that hands each request to a fake service."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Protocol
+
+
+class Service(Protocol):
+    def handle(self, request: Request) -> tuple[int, Any, dict[str, str]]: ...
+
+
+class Request:
+    def __init__(self, method: str, path: str, headers: dict[str, str], body: bytes) -> None:
+        self.method, self.path, self.headers, self.body = method, path, headers, body
+
+
+class LocalServer:
+    def __init__(self, service: Service) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                status, payload, extra = service.handle(
+                    Request(self.command, self.path, headers, body)
+                )
+                if payload is None:
+                    data, ctype = b"", None
+                elif isinstance(payload, str):
+                    data, ctype = payload.encode(), "text/plain"
+                else:
+                    data, ctype = json.dumps(payload).encode(), "application/json; charset=utf-8"
+                self.send_response(status)
+                if ctype:
+                    self.send_header("Content-Type", ctype)
+                for key, value in extra.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = _serve
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
