@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from deepworkzone.blocking import hosts_file, hosts_io, privilege
 from deepworkzone.blocking.dns_flush import flush_dns
+from deepworkzone.core.paths import app_paths
 from deepworkzone.domain.effects import JournalRecord, SaveRecord
 from deepworkzone.domain.hostnames import normalise_domain
 
@@ -70,14 +71,19 @@ def checked_names(domains: Sequence[str]) -> list[str]:
     return list(out)
 
 
-def write_block(path: Path, domains: Sequence[str], until: str | None) -> str:
-    """Put our section (replacing any old one) into ``path``; returns how it was written."""
+def write_block(
+    path: Path, domains: Sequence[str], until: str | None, backup_dir: Path | None = None
+) -> str:
+    """Put our section (replacing any old one) into ``path``; returns how it was written.
+
+    The first block keeps a backup of the file in ``backup_dir`` (default: the app's state
+    folder)."""
     raw = hosts_io.read_bytes(path)
     new = hosts_file.with_section(hosts_file.decode(raw), domains, until=until).encode()
     if new == raw:
         return "unchanged"
     if hosts_file.read_section(hosts_file.decode(raw)) is None:
-        hosts_io.save_backup(path, raw)
+        hosts_io.save_backup(raw, backup_dir or app_paths().state_dir)
     return hosts_io.write_bytes(path, new)
 
 

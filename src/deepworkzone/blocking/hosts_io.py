@@ -17,7 +17,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-BACKUP_SUFFIX = ".deepworkzone-backup"
+BACKUP_NAME = "hosts.backup"
 
 
 class HostsWriteError(OSError):
@@ -34,25 +34,38 @@ def read_bytes(path: Path) -> bytes:
     return real_path(path).read_bytes()
 
 
-def backup_path(path: Path) -> Path:
-    target = real_path(path)
-    return target.with_name(target.name + BACKUP_SUFFIX)
-
-
-def save_backup(path: Path, data: bytes) -> Path | None:
-    """Keep a copy of the file as it was before our change; best effort, since the section
-    markers (not the backup) are what undo relies on."""
-    backup = backup_path(path)
+def save_backup(data: bytes, folder: Path) -> Path | None:
+    """Keep a copy of the file as it was before our change, in our own state folder (tools
+    overwrite ``/etc/hosts.bak``). Best effort: undo relies on the markers, not on this."""
+    backup = folder / BACKUP_NAME
     try:
-        fd = os.open(
-            backup, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644
-        )
-        with os.fdopen(fd, "wb") as out:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(backup, flags, 0o644), "wb") as out:
             out.write(data)
     except OSError as exc:
-        log.warning("no backup of %s: %s", path, exc)
+        log.warning("no backup of the hosts file in %s: %s", folder, exc)
         return None
     return backup
+
+
+def is_mount_point(target: Path) -> bool:
+    """True when ``target`` is itself mounted (a bind-mounted /etc/hosts in containers,
+    Flatpak, WSL): a rename over it can only fail, so we write in place at once and leave
+    no temporary file in its folder."""
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as info:
+            points = {line.split(" ")[4] for line in info if line.count(" ") > 4}
+    except OSError:
+        return False
+    escaped = (
+        str(target)
+        .replace("\\", "\\134")
+        .replace(" ", "\\040")
+        .replace("\t", "\\011")
+        .replace("\n", "\\012")
+    )
+    return escaped in points
 
 
 def write_bytes(path: Path, data: bytes) -> str:
@@ -66,6 +79,8 @@ def write_bytes(path: Path, data: bytes) -> str:
     target = real_path(path)
     how = "atomic"
     try:
+        if sys.platform.startswith("linux") and is_mount_point(target):
+            raise OSError(errno.EBUSY, "bind-mounted file")
         _replace(target, data)
     except OSError as exc:
         log.info("atomic replace of %s failed (%s); writing in place", target, exc)
