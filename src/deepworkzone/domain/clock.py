@@ -6,8 +6,10 @@ import re
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-_TWELVE_HOUR = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*([AaPp])\.?\s*[Mm]\.?\s*$")
-_TWENTY_FOUR_HOUR = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::00)?\s*$")
+# [0-9], not \d, which also takes Arabic-Indic and other digits. \s stays Unicode: ICU
+# puts a narrow no-break space before "AM" in times that users copy.
+_TWELVE_HOUR = re.compile(r"^\s*([0-9]{1,2})(?::([0-9]{2}))?\s*([AaPp])\.?\s*[Mm]\.?\s*$")
+_TWENTY_FOUR_HOUR = re.compile(r"^\s*([0-9]{1,2}):([0-9]{2})(?::00)?\s*$")
 
 
 def parse_clock(text: str) -> time:
@@ -38,7 +40,8 @@ def zone(name: str) -> ZoneInfo:
     """The IANA zone called ``name``; ValueError if there is none."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    # OSError: a folder of the zone database ("America") is found but is not a zone.
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValueError(
             f"{name!r} is not a known time zone (use an IANA name such as Europe/Paris)"
         ) from exc

@@ -39,7 +39,11 @@ def normalise_domain(text: str) -> str:
         )
     host = shown
     if _SCHEME.match(shown):
-        parts = urlsplit(shown)
+        try:
+            parts = urlsplit(shown)
+        except ValueError as exc:
+            # urlsplit refuses bad brackets ("http://[::1"); callers only catch InvalidDomain.
+            raise InvalidDomain(f"{text!r} is not a valid URL ({exc})") from exc
         host = parts.hostname or ""
         if not host:
             raise InvalidDomain(f"{text!r} has no host name")
@@ -50,14 +54,17 @@ def normalise_domain(text: str) -> str:
                 f"{text!r} has a path; whole sites are blocked, so give the domain ('{head}')"
             )
         host = head
-    if "@" in host or host.startswith("["):
+    if host.startswith("["):
+        raise InvalidDomain(f"{text!r} is an IP address; sites are blocked by name")
+    if "@" in host:
         raise InvalidDomain(f"{text!r} is not a domain name")
+    if host.count(":") > 1:
+        raise InvalidDomain(f"{text!r} is an IP address; sites are blocked by name")
     if ":" in host:
-        name, _, port = host.rpartition(":")
-        if port.isdigit() and name and ":" not in name:
-            host = name
-        else:
-            raise InvalidDomain(f"{text!r} is an IP address; sites are blocked by name")
+        name, _, port = host.partition(":")
+        if not (port.isascii() and port.isdigit()) or not name:
+            raise InvalidDomain(f"{text!r} is not a domain name (a port must be a number)")
+        host = name
     host = host.rstrip(".").lower()
     _reject_ip(host, text)
     try:
@@ -99,8 +106,17 @@ def normalise_domains(items: Iterable[str]) -> list[str]:
 
 
 def host_of(request_host: str) -> str:
-    """Cheap form of a host seen on the wire (already ASCII): lower case, no trailing dot."""
-    return request_host.lower().rstrip(".")
+    """Cheap form of a host seen on the wire (already ASCII): lower case, no trailing dot.
+
+    A port is dropped ("example.com:443", "[::1]:8080"): a host with its port still on
+    would match no blocked name, and a blocker must not fail open on that.
+    """
+    host = request_host.lower()
+    if host.startswith("["):
+        host = host[1:].partition("]")[0]
+    elif host.count(":") == 1:
+        host = host.partition(":")[0]
+    return host.rstrip(".")
 
 
 class DomainMatcher:
@@ -119,8 +135,9 @@ class DomainMatcher:
         *,
         allowlist_only: bool = False,
     ) -> None:
-        self._blocked = frozenset(blocked)
-        self._allowed = frozenset(allowed)
+        # Same form as the hosts looked up, so "Example.com." in a list still matches.
+        self._blocked = frozenset(host_of(name) for name in blocked)
+        self._allowed = frozenset(host_of(name) for name in allowed)
         self.allowlist_only = allowlist_only
 
     def __len__(self) -> int:

@@ -106,6 +106,17 @@ class SessionFields(WireModel):
     def _normalise_time(cls, value: Any) -> Any:
         if isinstance(value, str):
             return format_clock(parse_clock(value))
+        if isinstance(value, dt.time):
+            # Server code builds sessions from stored rows, where the time is a time.
+            return format_clock(value)
+        return value
+
+    @field_validator("duration", mode="before")
+    @classmethod
+    def _duration_not_bool(cls, value: Any) -> Any:
+        # pydantic reads true as 1; a boolean duration is a client bug, not one minute.
+        if isinstance(value, bool):
+            raise ValueError("duration must be a number of minutes (1..1440), not a boolean")
         return value
 
     @field_validator("timezone")
@@ -148,9 +159,12 @@ class SessionFields(WireModel):
             return self
         if self.occurrence is None:
             raise ValueError("a recurring session needs occurrence: daily, weekly or monthly")
-        start = self.recurring_start or self.schedule
+        # A series never starts before its schedule, even with an earlier recurring_start.
+        start = max(self.schedule, self.recurring_start or self.schedule)
         if self.recurring_ends is not None and self.recurring_ends < start:
-            raise ValueError("recurring_ends is before the series starts")
+            raise ValueError(
+                f"recurring_ends ({self.recurring_ends}) is before the series starts ({start})"
+            )
         if self.occurrence == "weekly" and not self.recurring_days:
             # Like calendar apps: a weekly series with no days repeats on its first day's weekday.
             self.recurring_days = [self.schedule.isoweekday()]
