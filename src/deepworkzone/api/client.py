@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from deepworkzone.api.errors import ServerError
 from deepworkzone.api.keys import ApiKeyMethods
 from deepworkzone.api.paging import Page, list_items, page_from
-from deepworkzone.api.responses import raise_for_status
+from deepworkzone.api.responses import decode, raise_for_status
 from deepworkzone.api.transport import api_root
 from deepworkzone.domain.models import (
     Participant,
@@ -116,6 +116,13 @@ class SessionsClient(ApiKeyMethods):
     def get_session(self, session_id: int) -> Session:
         return Session.model_validate(self.get_session_json(session_id))
 
+    def get_session_versioned(self, session_id: int) -> tuple[Session, str | None]:
+        """The session and its ETag, for an ``update_session(..., if_match=etag)``."""
+        response, body = self._call(
+            "GET", f"/sessions/{int(session_id)}", repeatable=True, what=f"session {session_id}"
+        )
+        return Session.model_validate(_object(body)), response.headers.get("ETag")
+
     def create_session_json(self, body: SessionCreate | Mapping[str, Any]) -> dict[str, Any]:
         # Not repeatable: a create whose answer was lost may have created the session.
         _, answer = self._call("POST", "/sessions", body=_body(body), repeatable=False)
@@ -178,19 +185,21 @@ class SessionsClient(ApiKeyMethods):
         )
         return Participation.model_validate(answer if isinstance(answer, dict) else {})
 
-    def leave(self, session_id: int, date: dt.date | None = None) -> None:
+    def leave(self, session_id: int, date: dt.date | None = None) -> Participation:
         body = {"date": date.isoformat()} if date else {}
-        self._call(
-            "POST",
-            f"/sessions/{int(session_id)}/leave",
-            body=body,
-            repeatable=True,
-            what=f"session {session_id}",
+        response, retries = self._send(
+            "POST", f"/sessions/{int(session_id)}/leave", body=body, repeatable=True
         )
+        if response.status_code == 409 and retries:
+            # "not joined" after a retry: an earlier try left and its answer was lost.
+            return Participation(joined=False)
+        raise_for_status(response, f"session {session_id}")
+        answer = decode(response)
+        return Participation.model_validate(answer if isinstance(answer, dict) else {})
 
     def complete(
         self, session_id: int, date: dt.date | None = None, focused_minutes: int | None = None
-    ) -> dict[str, Any]:
+    ) -> Participation:
         body: dict[str, Any] = {}
         if date:
             body["date"] = date.isoformat()
@@ -204,12 +213,13 @@ class SessionsClient(ApiKeyMethods):
             repeatable=True,
             what=f"session {session_id}",
         )
-        return answer if isinstance(answer, dict) else {}
+        return Participation.model_validate(answer if isinstance(answer, dict) else {})
 
-    def participants(self, session_id: int) -> list[Participant]:
+    def participants(self, session_id: int, date: dt.date | None = None) -> list[Participant]:
         _, body = self._call(
             "GET",
             f"/sessions/{int(session_id)}/participants",
+            params={"date": date.isoformat()} if date else None,
             repeatable=True,
             what=f"session {session_id}",
         )

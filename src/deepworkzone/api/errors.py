@@ -111,13 +111,14 @@ def field_errors(detail: Any) -> list[FieldError]:
     for item in detail:
         if isinstance(item, dict):
             loc = item.get("loc") or item.get("field") or []
-            parts = [str(p) for p in (loc if isinstance(loc, list) else [loc])]
+            parts = [str(p) for p in (loc if isinstance(loc, list) else str(loc).split("."))]
+            message = _text(item.get("msg") or item.get("message") or "invalid")
+            # Our server repeats the field in the message ("body.duration: ..."); pydantic
+            # prefixes model-level messages with "Value error, ". Neither helps a reader.
+            message = message.removeprefix(".".join(parts) + ": ").removeprefix("Value error, ")
             # "body"/"query" say where the field was, which the user does not need.
             if parts and parts[0] in {"body", "query", "path", "header"}:
                 parts = parts[1:]
-            message = _text(item.get("msg") or item.get("message") or "invalid")
-            # pydantic prefixes model-level messages with "Value error, ".
-            message = message.removeprefix("Value error, ")
             out.append(FieldError(".".join(parts), message))
         else:
             out.append(FieldError("", str(item)))
