@@ -6,6 +6,7 @@ A category file is plain text, one entry per line; ``#`` starts a comment::
     hosts: no                      optional: too large for a hosts file, proxy only
     breaks: embedded posts         what blocking this may also break (repeatable)
     app: discord                   a desktop app (process name) closed during a session
+    allow: aws.amazon.com          never blocked, although a parent is (checked first)
     facebook.com                   a domain: blocks itself and every subdomain
 """
 
@@ -16,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deepworkzone.blocking.hosts_file import VARIANTS
 from deepworkzone.domain.hostnames import InvalidDomain, normalise_domain, normalise_domains
 
 # Hosts lookups by glibc re-read the whole file each time, so the section stays small
@@ -50,6 +52,7 @@ class Category:
     app_names: tuple[str, ...] = ()
     hosts_ok: bool = True
     breaks: tuple[str, ...] = ()
+    allowed: tuple[str, ...] = ()
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -83,6 +86,7 @@ def parse_category(cat_id: str, text: str, source: str = "") -> Category:
     title, hosts_ok = cat_id, True
     domains: dict[str, None] = {}
     apps: dict[str, None] = {}
+    allowed: dict[str, None] = {}
     breaks: list[str] = []
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
@@ -90,11 +94,12 @@ def parse_category(cat_id: str, text: str, source: str = "") -> Category:
             continue
         key, colon, value = line.partition(":")
         key, value = key.strip().lower(), value.strip()
-        if not colon:
+        if not colon or key == "allow":
             try:
-                domains.setdefault(normalise_domain(line), None)
+                name = normalise_domain(value if colon else line)
             except InvalidDomain as exc:
                 raise CategoryFileError(f"{where}:{number}: {exc}") from exc
+            (allowed if colon else domains).setdefault(name, None)
         elif key == "title" and value:
             title = value
         elif key == "hosts" and value in ("yes", "no"):
@@ -105,7 +110,9 @@ def parse_category(cat_id: str, text: str, source: str = "") -> Category:
             apps.setdefault(value, None)
         else:
             raise CategoryFileError(f"{where}:{number}: cannot read {raw.strip()!r}")
-    return Category(cat_id, title, tuple(domains), tuple(apps), hosts_ok, tuple(breaks))
+    return Category(
+        cat_id, title, tuple(domains), tuple(apps), hosts_ok, tuple(breaks), tuple(allowed)
+    )
 
 
 @functools.cache
@@ -154,7 +161,9 @@ def resolve_block(
         plan.allowlist_only = True
         return plan
     chosen = [load_category(c) for c in dict.fromkeys(categories)] if mode == "preset" else []
-    allowed_set = set(allowed)
+    # A category's own exceptions (aws.amazon.com under amazon.com) join the user's allowlist.
+    plan.allowed = list(dict.fromkeys([*allowed, *(a for cat in chosen for a in cat.allowed)]))
+    allowed_set = set(plan.allowed)
     proxy: dict[str, None] = dict.fromkeys(d for d in sites if not _covered(d, allowed_set))
     hosts: dict[str, None] = dict(proxy)  # the user's own sites first, so the cap spares them
     for cat in chosen:
@@ -169,11 +178,11 @@ def resolve_block(
                 f"{cat.id}: blocked by the proxy only (this list is kept out of the hosts "
                 "file, which slows every lookup as it grows); choose the proxy method"
             )
-    # The hosts file cannot say "block x.com but not a.x.com": leave such a parent to the proxy.
-    shadowed = [d for d in hosts if any(a.endswith("." + d) for a in allowed)]
-    for domain in shadowed:
+    # The hosts file lists exact names (a domain and its m., mobile. ... variants): a domain
+    # whose variant is allowed stays out of it, and the proxy decides for it.
+    for domain in [d for d in hosts if any(v + d in allowed_set for v in VARIANTS if v)]:
         del hosts[domain]
-        plan.notes.append(f"{domain}: not in the hosts file because a subdomain is allowed")
+        plan.notes.append(f"{domain}: left to the proxy because a subdomain of it is allowed")
     hosts_list = list(hosts)
     if len(hosts_list) > HOSTS_DOMAIN_CAP:
         plan.notes.append(

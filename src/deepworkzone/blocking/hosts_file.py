@@ -122,10 +122,11 @@ def split_sections(text: str) -> tuple[str, list[str]]:
     while (begin := _line_start(text, _BEGIN_TAG, pos)) >= 0:
         end = _section_end(text, begin)
         cut = begin
-        if end == len(text) and not text.endswith("\n") and cut > pos:
-            cut -= 1
-            if cut > pos and text[cut - 1] == "\r":
-                cut -= 1
+        if end == len(text) and not text.endswith("\n"):
+            # Take back exactly the newline we added: the one our own lines use.
+            added = "\r\n" if text[begin : _after_line(text, begin)].endswith("\r\n") else "\n"
+            if text.startswith(added, cut - len(added)) and cut - len(added) >= pos:
+                cut -= len(added)
         kept.append(text[pos:cut])
         found.append(text[begin:end])
         pos = end
@@ -192,7 +193,7 @@ def with_section(
     text, _ = split_sections(doc.text)
     if not domains:
         return doc.with_text(text)
-    newline = doc.newline
+    newline = doc.with_text(text).newline  # the user's lines decide, not an old section
     section = render_section(domains, newline, platform=platform or sys.platform, until=until)
     if text == "" or text.endswith("\n"):
         return doc.with_text(text + section + newline)
