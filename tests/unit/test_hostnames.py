@@ -155,3 +155,12 @@ def test_allowlist_only_blocks_everything_else() -> None:
 
 def test_empty_matcher_blocks_nothing() -> None:
     assert not DomainMatcher().is_blocked("example.com")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("www.co.uk", "www.co.uk"), ("www.bbc.co.uk", "bbc.co.uk"), ("www.com.au", "www.com.au")],
+)
+def test_www_is_never_stripped_down_to_a_registry_suffix(text: str, expected: str) -> None:
+    # Blocking "co.uk" would block a whole country's sites.
+    assert normalise_domain(text) == expected

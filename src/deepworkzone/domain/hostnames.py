@@ -71,7 +71,7 @@ def normalise_domain(text: str) -> str:
         ascii_host = idna.encode(host, uts46=True).decode("ascii") if not host.isascii() else host
     except idna.IDNAError as exc:
         raise InvalidDomain(f"{text!r} is not a valid international domain name ({exc})") from exc
-    if ascii_host.startswith("www.") and ascii_host.count(".") >= 2:
+    if ascii_host.startswith("www.") and not _is_public_suffix_like(ascii_host[4:]):
         ascii_host = ascii_host[4:]
     labels = ascii_host.split(".")
     if len(labels) < 2:
@@ -81,6 +81,18 @@ def normalise_domain(text: str) -> str:
     if labels[-1].isdigit():
         raise InvalidDomain(f"{text!r} is an IP address; sites are blocked by name")
     return ascii_host
+
+
+# Second-level labels under country codes that are registries, not sites (co.uk, com.au...).
+_REGISTRY_LABELS = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go"})
+
+
+def _is_public_suffix_like(name: str) -> bool:
+    """True for names that must never become a block on their own: "com", "co.uk"."""
+    labels = name.split(".")
+    if len(labels) < 2:
+        return True
+    return len(labels) == 2 and len(labels[1]) == 2 and labels[0] in _REGISTRY_LABELS
 
 
 def _reject_ip(host: str, original: str) -> None:
