@@ -224,7 +224,7 @@ class FakeSlack:
         self.schedule = (0, 0)
         return {"ok": True}
 
-    def _visible_profile(self) -> dict[str, Any]:
+    def visible_profile(self) -> dict[str, Any]:
         expiration = int(self.profile.get("status_expiration") or 0)
         if expiration and expiration <= self.now():
             # Slack resets an expired status; it does not bring back the one before.
@@ -234,7 +234,7 @@ class FakeSlack:
         return shown
 
     def _m_users_profile_get(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "profile": {**self._visible_profile(), "real_name": "Ada Lovelace"}}
+        return {"ok": True, "profile": {**self.visible_profile(), "real_name": "Ada Lovelace"}}
 
     def _m_users_profile_set(self, args: dict[str, Any]) -> dict[str, Any]:
         profile = args.get("profile")
@@ -256,7 +256,7 @@ class FakeSlack:
         self.profile.update({k: v for k, v in profile.items() if k in self.profile})
         if self.profile["status_text"] and not self.profile["status_emoji"]:
             self.profile["status_emoji"] = ":speech_balloon:"  # Slack's default emoji
-        return {"ok": True, "profile": self._visible_profile()}
+        return {"ok": True, "profile": self.visible_profile()}
 
     # -- OAuth v2 + PKCE -----------------------------------------------------------------
     def _authorize(self, query: str) -> tuple[int, Any, dict[str, str]]:

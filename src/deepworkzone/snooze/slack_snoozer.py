@@ -51,6 +51,11 @@ def snooze_minutes(ends_at: float, now: float) -> int:
     return max(1, math.floor((ends_at - now) / 60))
 
 
+def wall_clock() -> float:
+    """Now, looked up at call time so that a test can move a new process's clock forward."""
+    return time.time()
+
+
 class SlackSnoozer:
     kind: ClassVar[str] = "slack"
 
@@ -60,7 +65,7 @@ class SlackSnoozer:
         session_name: str = "",
         *,
         api: SlackApi | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
         record: JournalRecord | None = None,
     ) -> None:
         if ends_at.tzinfo is None:
@@ -80,13 +85,16 @@ class SlackSnoozer:
     def record(self) -> JournalRecord:
         return copy.deepcopy(self._record)
 
+    def _now(self) -> float:
+        return self._clock() if self._clock is not None else wall_clock()
+
     @classmethod
     def from_record(
         cls,
         record: JournalRecord,
         *,
         api: SlackApi | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
     ) -> Self:
         ends_at = datetime.fromtimestamp(int(record["ends_at"]), tz=UTC)
         return cls(
@@ -122,7 +130,7 @@ class SlackSnoozer:
             record["dnd"] = {"ours": False, "prev_endtime": prev_end}
             save(self.record)
         else:
-            now = self._clock()
+            now = self._now()
             minutes = snooze_minutes(ends_at, now)
             record["dnd"] = {
                 "ours": True,
@@ -163,7 +171,7 @@ class SlackSnoozer:
         if abs(current_end - int(dnd["expected_endtime"])) > OURS_TOLERANCE:
             log.info("Slack snooze changed by the user during the session; leaving it")
             return
-        now = self._clock()
+        now = self._now()
         prev_end = dnd.get("prev_endtime")
         if prev_end and prev_end - now >= 60:
             # The user had a shorter snooze of their own: give back what is left of it.
@@ -177,7 +185,7 @@ class SlackSnoozer:
             return
         prev, ours = status["prev"], status["ours"]
         current = status_of(self._api.profile_get())
-        now = self._clock()
+        now = self._now()
         still_ours = current["text"] == ours["text"] and current["emoji"] == ours["emoji"]
         # Past the end Slack has cleared our status itself; an empty one then is our leftover.
         expired_blank = not current["text"] and not current["emoji"] and now >= ours["expiration"]

@@ -41,6 +41,11 @@ def iso_minutes(minutes: int) -> str:
     return "PT" + (f"{hours}H" if hours else "") + (f"{rest}M" if rest or not hours else "")
 
 
+def wall_clock() -> float:
+    """Now, looked up at call time so that a test can move a new process's clock forward."""
+    return time.time()
+
+
 class TeamsSnoozer:
     kind: ClassVar[str] = "teams"
 
@@ -50,7 +55,7 @@ class TeamsSnoozer:
         session_name: str = "",
         *,
         api: GraphApi | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         read_back_delays: Sequence[float] = READ_BACK_DELAYS,
         record: JournalRecord | None = None,
@@ -78,13 +83,16 @@ class TeamsSnoozer:
     def record(self) -> JournalRecord:
         return copy.deepcopy(self._record)
 
+    def _now(self) -> float:
+        return self._clock() if self._clock is not None else wall_clock()
+
     @classmethod
     def from_record(
         cls,
         record: JournalRecord,
         *,
         api: GraphApi | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
     ) -> Self:
         ends_at = datetime.fromtimestamp(int(record["ends_at"]), tz=UTC)
         return cls(
@@ -106,7 +114,7 @@ class TeamsSnoozer:
         record = self._record
         if not record.get("ours"):
             return
-        if self._clock() >= int(record["expires_at"]) + EXPIRY_TOLERANCE:
+        if self._now() >= int(record["expires_at"]) + EXPIRY_TOLERANCE:
             return  # Graph has dropped our preference; a DND now is not ours to clear
         try:
             presence = self._api.get_presence()
@@ -128,7 +136,7 @@ class TeamsSnoozer:
             record["ours"] = False  # the user's own DND: leave it, and leave it at the end
             save(self.record)
             return
-        now = self._clock()
+        now = self._now()
         minutes = dnd_minutes(record["ends_at"], now)
         record.update(ours=True, expires_at=int(now) + minutes * 60)
         save(self.record)
