@@ -125,3 +125,43 @@ def live_server_factory(tmp_path: Path) -> Iterator[LiveServerFactory]:
 def live_server(live_server_factory: LiveServerFactory) -> LiveServer:
     """A fresh server with the default rate limit."""
     return live_server_factory()
+
+
+SEED_SESSION: dict[str, Any] = {
+    # The create example of shared/seeds/000_*.txt, verbatim.
+    "org_id": 1,
+    "name": "Morning Deep Work",
+    "type": "drop-in",
+    "duration": 60,
+    "schedule": "2025-01-01",
+    "time": "9:00 AM",
+    "is_public": True,
+    "collaborator": [],
+    "status": "waiting",
+    "website_blocker_enabled": True,
+    "website_blocker": {"mode": "preset", "category": ["social-media", "gaming"], "urls": []},
+    "snooze_enabled": True,
+    "snooze_apps": {"slack": True, "teams": True},
+    "is_recurring": 0,
+    "recurring_ends": None,
+    "recurring_start": None,
+    "occurrence": "daily",
+    "recurring_days": [],
+    "recurring_month_option": "exact",
+    "recurring_month_week_pos": 1,
+    "recurring_month_week_day": 1,
+    "fallback_option": 0,
+}
+
+
+@pytest.fixture
+def session_body() -> Callable[..., dict[str, Any]]:
+    """``session_body(name="x", is_public=False)``: the seed's create example without org_id
+    (the server defaults it to the caller's org), with overrides."""
+
+    def make(**overrides: Any) -> dict[str, Any]:
+        body = {k: v for k, v in SEED_SESSION.items() if k != "org_id"}
+        body.update(overrides)
+        return body
+
+    return make

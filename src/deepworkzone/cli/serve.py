@@ -1,0 +1,119 @@
+"""`deepworkzone serve`: run the Sessions API server."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+from typing import Any
+
+from deepworkzone.cli.errors import ServiceError, UserError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+# Self-hosted teams sync a handful of desktop apps; 600/min leaves room for bursts (a full
+# resync) while still stopping a runaway client. The hosted API allows 10/min.
+DEFAULT_RATE_LIMIT = 600
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "serve",
+        help="run the Sessions API server",
+        description="Run the Sessions API server (OpenAPI docs at /docs). The database is "
+        "migrated to the newest schema at start.",
+    )
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"address (default {DEFAULT_HOST})")
+    parser.add_argument(
+        "--port", type=port_number, default=DEFAULT_PORT, help=f"(default {DEFAULT_PORT})"
+    )
+    add_db_argument(parser)
+    parser.add_argument(
+        "--rate-limit",
+        type=positive_int,
+        default=DEFAULT_RATE_LIMIT,
+        metavar="N",
+        help=f"requests per minute per API key (default {DEFAULT_RATE_LIMIT})",
+    )
+    parser.set_defaults(func=run, skip_recovery=True)
+
+
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=None,
+        help="SQLAlchemy database URL, e.g. postgresql+psycopg://user@host/dwz "
+        "(default: server.db in the data folder)",
+    )
+
+
+def port_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port number (0..65535)")
+    return value
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def database_url(given: str | None) -> str:
+    """``--db`` as given, else the SQLite file in the data folder (created as needed)."""
+    if given:
+        return given
+    from deepworkzone.core.paths import app_paths
+
+    paths = app_paths().ensure()
+    return f"sqlite:///{paths.server_database}"
+
+
+def open_app(db_url: str, **options: Any) -> Any:
+    """The server app on ``db_url``; a bad URL or unreachable database is one line."""
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from deepworkzone.server.app import create_app
+
+    try:
+        return create_app(db_url, **options)
+    except ArgumentError as exc:
+        raise UserError(f"--db: {db_url!r} is not a database URL ({exc})") from None
+    except ModuleNotFoundError as exc:
+        raise UserError(f"--db: the driver for this URL is not installed ({exc.name})") from None
+    except OperationalError as exc:
+        raise ServiceError(f"cannot open the database: {exc.orig}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+    from sqlalchemy.engine import make_url
+
+    db_url = database_url(args.db)
+    app = open_app(db_url, rate_limit_per_minute=args.rate_limit)
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except (OSError, OverflowError) as exc:
+        sock.close()
+        raise UserError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
+    port = sock.getsockname()[1]
+    shown_url = make_url(db_url).render_as_string(hide_password=True)
+    print(
+        f"Sessions API on http://{args.host}:{port}/api/v1 (docs at /docs), "
+        f"database {shown_url}, {args.rate_limit} requests/min per key",
+        flush=True,
+    )
+    server = uvicorn.Server(uvicorn.Config(app, log_level="info", lifespan="off"))
+    server.run(sockets=[sock])
+    return 0
