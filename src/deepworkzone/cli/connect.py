@@ -88,12 +88,19 @@ def _read_token(value: str | None) -> str:
     return token
 
 
+def _quick_policy() -> Any:
+    """A person is waiting at the terminal: one network retry, at most 10 s of waiting."""
+    from deepworkzone.snooze.http_retry import RetryPolicy
+
+    return RetryPolicy(max_total_wait=10.0, max_network_retries=1)
+
+
 def _check_slack(token: str) -> tuple[dict[str, Any], list[str] | None]:
     from deepworkzone.snooze.errors import SnoozeError
     from deepworkzone.snooze.slack_api import REQUIRED_SCOPES, SlackApi
     from deepworkzone.snooze.tokens import StaticToken
 
-    api = SlackApi(StaticToken(token))
+    api = SlackApi(StaticToken(token), policy=_quick_policy())
     try:
         who, scopes = api.auth_test()
         if scopes is not None:
@@ -166,7 +173,7 @@ def _check_graph(token: str) -> dict[str, Any]:
     from deepworkzone.snooze.tokens import StaticToken
 
     try:
-        return GraphApi(StaticToken(token)).get_presence()
+        return GraphApi(StaticToken(token), policy=_quick_policy()).get_presence()
     except SnoozeError as exc:
         raise _fail(exc) from None
 
@@ -219,7 +226,8 @@ def _disconnect(args: argparse.Namespace) -> int:
         store.delete(SLACK_REFRESH_SECRET)
         env, label = SLACK_TOKEN_ENV, "Slack"
     else:
-        msal_auth.clear_cache()
+        with _one_line_warnings():
+            msal_auth.clear_cache()
         env, label = GRAPH_TOKEN_ENV, "Microsoft Teams"
     connections.forget(args.service)
     print(f"{label} disconnected.")
@@ -239,7 +247,7 @@ def _slack_row(info: dict[str, Any] | None) -> tuple[str, str, str]:
     if not token:
         return "no", "-", "-"
     try:
-        who, scopes = SlackApi(StaticToken(token)).auth_test()
+        who, scopes = SlackApi(StaticToken(token), policy=_quick_policy()).auth_test()
     except AuthRevoked as exc:
         connections.mark_disconnected("slack", str(exc))
         return "no (token refused: reconnect)", "-", "-"

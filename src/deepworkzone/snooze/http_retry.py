@@ -25,6 +25,8 @@ class RetryPolicy:
     max_total_wait: float = 30.0
     """Seconds of sleeping allowed for one call, across all its retries."""
     max_attempts: int = 5
+    max_network_retries: int = 2
+    """A refused connection rarely heals in seconds; fail fast and let the caller say so."""
     sleep: Callable[[float], None] = field(default=time.sleep)
 
 
@@ -48,13 +50,19 @@ def send(
     """
     waited = 0.0
     attempt = 0
+    network_failures = 0
     while True:
         attempt += 1
         try:
             response = do_request()
         except httpx.TransportError as exc:
-            delay = float(min(2 ** (attempt - 1), 8))
-            if attempt >= policy.max_attempts or waited + delay > policy.max_total_wait:
+            network_failures += 1
+            delay = float(min(2 ** (network_failures - 1), 8))
+            if (
+                network_failures > policy.max_network_retries
+                or attempt >= policy.max_attempts
+                or waited + delay > policy.max_total_wait
+            ):
                 raise ServiceUnavailable(
                     f"{service} could not be reached ({_describe(exc)})"
                 ) from None

@@ -157,7 +157,7 @@ def sign_in(
     client_id: str,
     *,
     show: Callable[[str], None],
-    open_browser: Callable[[str], Any] = webbrowser.open,
+    open_browser: Callable[[str], Any] | None = None,
     timeout: float = 300.0,
 ) -> UserGrant:
     """Open the browser on Slack's consent page and wait for the loopback redirect."""
@@ -177,7 +177,7 @@ def sign_in(
     state = secrets.token_urlsafe(24)
     url = authorize_url(client_id, redirect_uri, state, challenge)
     show(f"Opening the browser for the Slack sign-in. If it does not open, visit:\n{url}")
-    open_browser(url)
+    (open_browser or webbrowser.open)(url)
     deadline = time.monotonic() + timeout
     try:
         while handler.result is None and time.monotonic() < deadline:
