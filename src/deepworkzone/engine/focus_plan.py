@@ -54,6 +54,13 @@ def build_plan(request: FocusRequest, ends_at: datetime) -> FocusPlan:
         # A hosts file can only list names to block, never "everything but".
         plan.notes.append("allowlist mode works through the blocking proxy only; using the proxy")
         method = "proxy"
+    proxy_only = set(block.proxy_domains) - set(block.hosts_domains)
+    if method == "hosts" and proxy_only:
+        # Keep the promise: what the hosts file cannot hold still gets blocked, by the proxy.
+        plan.notes.append(
+            f"{len(proxy_only)} sites can only be blocked by the proxy; using hosts file and proxy"
+        )
+        method = "both"
     if method == "none" and (block.hosts_domains or block.proxy_domains or block.allowlist_only):
         plan.notes.append("--method none: no websites will be blocked")
     plan.method = method

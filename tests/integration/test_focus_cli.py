@@ -1,0 +1,156 @@
+"""A focus session through the real command: it blocks, it ends, and it never leaves the
+machine blocked, even when killed with SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.integration.focus_helpers import (
+    HOSTS_MARK,
+    journal_has,
+    journal_path,
+    run_cli,
+    start_focus,
+    wait_for,
+)
+
+USER_HOSTS = (
+    b"\xef\xbb\xbf# my hosts\r\n127.0.0.1\tlocalhost\r\n10.0.0.5 nas.home # my NAS\r\n::1 localhost"
+)
+
+
+@pytest.fixture
+def hosts_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "hosts-under-test"
+    path.write_bytes(USER_HOSTS)
+    monkeypatch.setenv("DEEPWORKZONE_HOSTS_FILE", str(path))
+    return path
+
+
+def test_a_session_blocks_the_sites_and_sigterm_puts_the_file_back(hosts_file: Path) -> None:
+    proc = start_focus(["--minutes", "5", "--url", "distraction.example", "--method", "hosts"])
+    try:
+        wait_for(lambda: HOSTS_MARK in hosts_file.read_bytes(), what="the hosts section")
+        text = hosts_file.read_bytes()
+        assert b"0.0.0.0 distraction.example" in text
+        assert b"www.distraction.example" in text
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "ended early" in out
+    assert hosts_file.read_bytes() == USER_HOSTS
+
+
+def test_kill_9_then_unblock_restores_the_hosts_file(hosts_file: Path, isolated_home: Path) -> None:
+    proc = start_focus(["--minutes", "30", "--category", "social-media", "--method", "hosts"])
+    wait_for(lambda: journal_has(isolated_home, "hosts"), what="the journal")
+    wait_for(lambda: b"facebook.com" in hosts_file.read_bytes(), what="the block")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert b"facebook.com" in hosts_file.read_bytes()  # the crash left the block in place
+
+    status = run_cli(["block", "status"])
+    assert status.returncode == 0
+    assert "interrupted" in status.stdout
+
+    result = run_cli(["unblock"])
+    assert result.returncode == 0, result.stderr
+    assert "put back" in result.stdout
+    assert hosts_file.read_bytes() == USER_HOSTS
+    assert not journal_path(isolated_home).exists()
+    again = run_cli(["unblock"])
+    assert again.returncode == 0 and "Nothing to undo" in again.stdout
+
+
+def test_the_next_start_after_the_end_time_undoes_a_crashed_session(
+    hosts_file: Path, isolated_home: Path
+) -> None:
+    proc = start_focus(["--minutes", "1", "--url", "distraction.example", "--method", "hosts"])
+    wait_for(lambda: journal_has(isolated_home, "hosts"), what="the journal")
+    wait_for(lambda: HOSTS_MARK in hosts_file.read_bytes(), what="the block")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+
+    # Before the end time a restart leaves the block alone: a crash is no way out of a session.
+    run_cli(["block", "status"])
+    assert HOSTS_MARK in hosts_file.read_bytes()
+
+    # Move the end time into the past, as if the machine had been off until after it.
+    journal = journal_path(isolated_home)
+    data = json.loads(journal.read_text())
+    data["ends_at"] = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    journal.write_text(json.dumps(data))
+    status = run_cli(["block", "status"])
+    assert status.returncode == 0, status.stderr
+    assert "No focus session is running" in status.stdout
+    assert hosts_file.read_bytes() == USER_HOSTS
+
+
+def test_a_second_session_is_refused_while_one_runs(hosts_file: Path, isolated_home: Path) -> None:
+    proc = start_focus(["--minutes", "5", "--url", "distraction.example"])
+    try:
+        wait_for(lambda: journal_has(isolated_home, "hosts"), what="the journal")
+        second = run_cli(["focus", "--minutes", "5", "--url", "other.example"])
+        assert second.returncode == 1
+        assert "a focus session is running" in second.stderr
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=20)
+    assert hosts_file.read_bytes() == USER_HOSTS
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--minutes", "0"], "between 1 and 1440"),
+        (["--minutes", "ten"], "not a whole number"),
+        (["--minutes", "5", "--url", "a.com\n1.2.3.4 bank.com"], "spaces or control characters"),
+        (["--minutes", "5", "--url", "10.0.0.1"], "IP address"),
+        (["--minutes", "5", "--category", "no-such-thing"], "no-such-thing"),
+        (["--minutes", "5", "--snooze", "skype"], "choose slack, teams"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_nothing_changes(
+    hosts_file: Path, args: list[str], message: str
+) -> None:
+    result = run_cli(["focus", *args])
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert hosts_file.read_bytes() == USER_HOSTS
+
+
+def test_proxy_only_lists_bring_in_the_proxy_instead_of_blocking_nothing(
+    hosts_file: Path, isolated_home: Path
+) -> None:
+    port = _free_port()
+    proc = start_focus(
+        ["--minutes", "5", "--category", "adult", "--method", "hosts", "--proxy-port", str(port)]
+    )
+    try:
+        wait_for(lambda: journal_has(isolated_home, "proxy"), what="the proxy")
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+            conn.sendall(b"CONNECT pornhub.com:443 HTTP/1.1\r\nHost: pornhub.com:443\r\n\r\n")
+            assert conn.recv(100).startswith(b"HTTP/1.1 403")
+        assert b"pornhub" not in hosts_file.read_bytes()  # a big list never goes to the hosts file
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=20)
+    assert "using hosts file and proxy" in out
+    assert proc.returncode == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
