@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -257,3 +258,17 @@ def test_env_token_is_used_as_is(slack: FakeSlack, monkeypatch: pytest.MonkeyPat
     assert slack.snoozing()
     snoozers[0].undo()
     assert not slack.snoozing()
+
+
+def test_tokens_never_reach_the_logs(
+    slack: FakeSlack, stored_token: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    slack.rate_limit_next(retry_after=1)
+    snoozer = make(slack, sleeps=[])
+    snoozer.apply(Journal(slack))
+    slack.revoked[TOKEN] = "token_revoked"
+    with pytest.raises(AuthRevoked) as info:
+        snoozer.undo()
+    assert caplog.records  # the calls were logged (httpx, retries, the refusal)
+    assert TOKEN not in caplog.text and TOKEN not in str(info.value)
