@@ -12,13 +12,14 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
+import socket
 import threading
 from collections.abc import Callable
 from datetime import datetime
 
 from deepworkzone.blocking import block_page
 from deepworkzone.blocking.pac import PAC_CONTENT_TYPE, build_pac
-from deepworkzone.blocking.proxy_server import ClientProtocol, ProxyConfig, ProxyContext
+from deepworkzone.blocking.proxy_server import Listener, ProxyConfig, ProxyContext
 from deepworkzone.domain.hostnames import DomainMatcher
 
 log = logging.getLogger(__name__)
@@ -115,45 +116,37 @@ class BlockingProxy:
             log.info("blocking proxy listening on %s:%d", self._host, self._port)
 
     def _run(self, ready: threading.Event, failure: list[BaseException]) -> None:
-        loop = asyncio.new_event_loop()
-        # The PAC names the real port, known only after binding; until then no request can
-        # arrive (the loop is not running), so the placeholder config is never read.
-        ctx = ProxyContext(self._config(), on_blocked=self._on_blocked)
         try:
-            server = loop.run_until_complete(
-                loop.create_server(
-                    lambda: ClientProtocol(ctx), self._host, self._requested_port, backlog=1024
-                )
+            family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
+            sock = socket.create_server(
+                (self._host, self._requested_port), family=family, backlog=1024
             )
-            self._port = server.sockets[0].getsockname()[1]
-            ctx.config = self._config()
-            self._ctx = ctx
-            self._loop = loop
         except BaseException as exc:
             failure.append(exc)
             ready.set()
-            loop.close()
             return
+        loop = asyncio.new_event_loop()
+        self._port = sock.getsockname()[1]
+        ctx = ProxyContext(self._config(), on_blocked=self._on_blocked)
+        listener = Listener(ctx, loop, sock)
+        self._ctx, self._loop = ctx, loop
         ready.set()
         try:
             loop.run_forever()
         finally:
-            server.close()
-            for conn in list(ctx.connections):
-                conn.abort()
+            listener.close()
             with contextlib.suppress(Exception):
-                loop.run_until_complete(self._drain(loop, server))
+                loop.run_until_complete(self._drain(loop))
             loop.close()
 
     @staticmethod
-    async def _drain(loop: asyncio.AbstractEventLoop, server: asyncio.Server) -> None:
+    async def _drain(loop: asyncio.AbstractEventLoop) -> None:
         tasks = [t for t in asyncio.all_tasks(loop) if t is not asyncio.current_task()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await asyncio.sleep(0)  # let connection_lost callbacks run
         await asyncio.wait_for(loop.shutdown_default_executor(), _STOP_TIMEOUT)
-        await asyncio.wait_for(server.wait_closed(), _STOP_TIMEOUT)
 
     def stop(self) -> None:
         """Close the listener and every open connection, and end the thread. Idempotent."""

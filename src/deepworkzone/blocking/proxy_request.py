@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import idna
-
 # Headers that describe this hop only (RFC 9110 section 7.6.1), plus the proxy's own.
 HOP_BY_HOP = frozenset(
     {
@@ -79,10 +77,9 @@ def split_authority(authority: str, default_port: int | None) -> Target:
     if not host or any(c in _BAD_HOST_CHARS or ord(c) < 33 for c in host):
         raise BadRequest("400 Bad Request", "bad host")
     if not host.isascii():
-        try:
-            host = idna.encode(host, uts46=True).decode("ascii")
-        except (idna.IDNAError, UnicodeError) as exc:
-            raise BadRequest("400 Bad Request", "bad international host name") from exc
+        # Browsers send international names in their ASCII (IDNA) form; anything else is not a
+        # name any list could match, so it is refused rather than guessed at.
+        raise BadRequest("400 Bad Request", "host names must be ASCII (IDNA)")
     shown = f"[{host}]" if ":" in host else host
     return Target(host, port, shown if port == default_port else f"{shown}:{port}")
 
@@ -144,3 +141,26 @@ def origin_head(
     else:
         lines.append(b"Connection: close")
     return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+_RESPONSE_HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"proxy-connection"})
+
+
+def response_head_status(head: bytes) -> int:
+    parts = head.split(b" ", 2)
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+
+def close_response_head(head: bytes) -> bytes:
+    """The origin's response head (without the blank line), saying ``Connection: close``.
+
+    The proxy serves one request per client connection, so the client must not try to reuse
+    it; only the head changes, the body bytes pass untouched.
+    """
+    lines = head.split(b"\r\n")
+    kept = [lines[0]]
+    for line in lines[1:]:
+        if line.partition(b":")[0].strip().lower() not in _RESPONSE_HOP_BY_HOP:
+            kept.append(line)
+    kept.append(b"Connection: close")
+    return b"\r\n".join(kept)
