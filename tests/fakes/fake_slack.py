@@ -39,6 +39,8 @@ class FakeSlack:
         self.tokens: dict[str, dict[str, Any]] = {}
         self.add_token(token, scopes)
         self.revoked: dict[str, str] = {}  # token -> Slack error code
+        self.expired: set[str] = set()  # rotating tokens past their 12 h
+        self.refresh_tokens: dict[str, tuple[str, ...]] = {}  # refresh token -> scopes
         self.offset = 0.0
         self.snooze_end = 0
         # The user's scheduled DND (e.g. nights); endDnd would end it, which we must never do.
@@ -125,6 +127,8 @@ class FakeSlack:
             )
             if not token:
                 return self._ok({"ok": False, "error": "not_authed"})
+            if token in self.expired:
+                return self._ok({"ok": False, "error": "token_expired"})
             if token in self.revoked:
                 return self._ok({"ok": False, "error": self.revoked[token]})
             user = self.tokens.get(token)
@@ -276,7 +280,10 @@ class FakeSlack:
 
     def _oauth_access(self, args: dict[str, Any]) -> dict[str, Any]:
         if args.get("grant_type") == "refresh_token":
-            return {"ok": False, "error": "invalid_refresh_token"}
+            scopes = self.refresh_tokens.pop(str(args.get("refresh_token")), None)
+            if scopes is None or args.get("client_id") not in self.client_ids:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            return self._issue(scopes)
         issued = self._codes.pop(str(args.get("code")), None)
         if issued is None:
             return {"ok": False, "error": "invalid_code"}
@@ -285,17 +292,21 @@ class FakeSlack:
         digest = hashlib.sha256(str(args.get("code_verifier", "")).encode()).digest()
         if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != issued.get("code_challenge"):
             return {"ok": False, "error": "invalid_code_verifier"}
+        return self._issue(tuple(issued.get("user_scope", "").split(",")))
+
+    def _issue(self, scopes: tuple[str, ...]) -> dict[str, Any]:
+        """A rotating user token, as PKCE apps get: access token plus a one-use refresh token."""
         token = "xoxp-" + secrets.token_hex(8)
-        scopes = tuple(issued.get("user_scope", "").split(","))
+        refresh = "xoxe-1-" + secrets.token_hex(8)
         self.add_token(token, scopes)
-        return {
-            "ok": True,
-            "app_id": "A1",
-            "authed_user": {
-                "id": "U123",
-                "scope": ",".join(scopes),
-                "access_token": token,
-                "token_type": "user",
-            },
-            "team": {"id": "T42", "name": "Analytical Engines"},
+        self.refresh_tokens[refresh] = scopes
+        user = {
+            "id": "U123",
+            "scope": ",".join(scopes),
+            "access_token": token,
+            "token_type": "user",
+            "refresh_token": refresh,
+            "expires_in": 43200,
         }
+        team = {"id": "T42", "name": "Analytical Engines"}
+        return {"ok": True, "app_id": "A1", "authed_user": user, "team": team}

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from deepworkzone.core.secrets import SecretStore
+from deepworkzone.core.settings import Settings, save_settings
 from deepworkzone.snooze import connections
 from deepworkzone.snooze.errors import AuthRevoked, MissingScope, RateLimited, ServiceUnavailable
 from deepworkzone.snooze.factory import build_snoozers
@@ -272,3 +273,32 @@ def test_tokens_never_reach_the_logs(
         snoozer.undo()
     assert caplog.records  # the calls were logged (httpx, retries, the refusal)
     assert TOKEN not in caplog.text and TOKEN not in str(info.value)
+
+
+def test_expired_rotating_token_is_refreshed_once(
+    slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save_settings(Settings(slack_client_id="C-FAKE"))
+    slack.refresh_tokens["xoxe-1-old"] = (
+        "dnd:read",
+        "dnd:write",
+        "users.profile:read",
+        "users.profile:write",
+    )
+    slack.expired.add(TOKEN)
+    store = SecretStore()
+    with pytest.warns(UserWarning):
+        store.set("slack_token", TOKEN)
+        store.set("slack_refresh_token", "xoxe-1-old")
+        snoozer = make(slack)
+        snoozer.apply(Journal(slack))
+    assert slack.snoozing()
+    new_token = store.get("slack_token")
+    assert new_token != TOKEN and new_token in slack.tokens
+    assert store.get("slack_refresh_token") != "xoxe-1-old"  # rotated
+    # A refresh Slack refuses means signing in again, not a loop.
+    slack.expired.add(str(new_token))
+    slack.refresh_tokens.clear()
+    with pytest.raises(AuthRevoked, match="expired"):
+        snoozer.undo()
+    assert connections.disconnected_reason("slack")
