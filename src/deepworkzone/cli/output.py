@@ -10,6 +10,7 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 
 from deepworkzone.domain.models import Session
+from deepworkzone.store.sessions_cache import display_id
 
 COLUMNS = ("ID", "NAME", "WHEN", "LENGTH", "TYPE", "CHANNEL", "STATUS", "RECURS")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -22,8 +23,7 @@ def print_json(value: Any, out: TextIO | None = None) -> None:
 
 
 def format_id(session_id: int) -> str:
-    """Queued creates have negative ids; the user sees and types them as L1, L2..."""
-    return f"L{-session_id}" if session_id < 0 else str(session_id)
+    return display_id(session_id)
 
 
 def length(minutes: int) -> str:

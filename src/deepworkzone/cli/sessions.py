@@ -219,7 +219,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             raise report.stopped
         listing = remote.list(SessionFilter())
         if listing.from_cache:
-            raise Offline("the server became unreachable while refreshing")
+            queued = remote.outbox.count()
+            raise Offline(f"cannot reach {remote.client.base_url}; {queued} edit(s) still queued")
         if args.discard_failed:
             dropped = remote.outbox.clear_failed()
             print(f"discarded {dropped} refused edit(s)")

@@ -29,7 +29,7 @@ from deepworkzone.store.local_sessions import (
     without_occurrence,
 )
 from deepworkzone.store.outbox import Entry, Op, Outbox
-from deepworkzone.store.sessions_cache import SessionsCache
+from deepworkzone.store.sessions_cache import SessionsCache, display_id
 
 log = logging.getLogger(__name__)
 
@@ -153,8 +153,14 @@ class RemoteSessions:
         return Outcome(rows, from_cache=True, stale_since=self.cache.refreshed_at())
 
     def get(self, session_id: int) -> Outcome:
-        if not self.flush().offline:
-            sid = self.cache.resolve(session_id)
+        report = self.flush()
+        sid = self.cache.resolve(session_id)
+        if sid < 0:  # a create still queued: only this machine knows it
+            cached = self.cache.get(sid)
+            if cached is None:
+                raise NotFound(f"session {display_id(sid)} not found")
+            return Outcome(cached, queued=True)
+        if not report.offline:
             try:
                 raw = self.client.get_session_json(sid)
             except Offline:
@@ -165,9 +171,9 @@ class RemoteSessions:
             else:
                 self.cache.put(raw)
                 return Outcome(raw)
-        cached = self.cache.get(session_id)
+        cached = self.cache.get(sid)
         if cached is None:
-            raise Offline(f"the server is unreachable and session {session_id} is not cached")
+            raise Offline(f"the server is unreachable and session {sid} is not cached")
         return Outcome(cached, from_cache=True, stale_since=self.cache.refreshed_at())
 
     # -- edits -----------------------------------------------------------------------------
@@ -246,6 +252,9 @@ class RemoteSessions:
     ) -> Outcome:
         report = self.flush()
         sid = self.cache.resolve(session_id) if session_id is not None else 0
+        if sid < 0 and self.cache.get(sid) is None:
+            # A temporary id names only a create still queued here; nothing else can match it.
+            raise NotFound(f"session {display_id(sid)} not found")
         # Behind queued edits, or on a session the server does not know yet: queue, in order.
         if not report.remaining and sid >= 0:
             try:

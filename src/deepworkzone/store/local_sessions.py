@@ -13,7 +13,7 @@ from typing import Any
 
 from deepworkzone.domain.models import Session, SessionCreate, SessionUpdate
 from deepworkzone.store.filters import SessionFilter, occurs_on
-from deepworkzone.store.sessions_cache import SessionsCache, iso, utc_now
+from deepworkzone.store.sessions_cache import SessionsCache, display_id, iso, utc_now
 
 LOCAL_SCOPE = ""
 
@@ -54,9 +54,11 @@ def updated(raw: dict[str, Any], changes: SessionUpdate) -> dict[str, Any]:
 def without_occurrence(raw: dict[str, Any], day: dt.date) -> dict[str, Any]:
     session = Session.model_validate(raw)
     if not session.is_recurring:
-        raise LocalError(f"session {session.id} is not recurring: delete it without --occurrence")
+        raise LocalError(
+            f"session {display_id(session.id)} is not recurring: delete it without --occurrence"
+        )
     if not occurs_on(session, day):
-        raise LocalError(f"session {session.id} does not occur on {day.isoformat()}")
+        raise LocalError(f"session {display_id(session.id)} does not occur on {day.isoformat()}")
     out = dict(raw)
     days = {d.isoformat() for d in session.deleted_occurrences} | {day.isoformat()}
     out["deleted_occurrences"] = sorted(days)
@@ -95,7 +97,7 @@ class LocalSessions:
     def get(self, session_id: int) -> dict[str, Any]:
         raw = self.cache.get(session_id)
         if raw is None:
-            raise LocalNotFound(f"session {session_id} not found")
+            raise LocalNotFound(f"session {display_id(session_id)} not found")
         return raw
 
     def create(self, body: SessionCreate) -> dict[str, Any]:
