@@ -63,6 +63,8 @@ def make(fake: FakeSlack, minutes: int = 30, sleeps: list[float] | None = None) 
 
 def test_happy_path_snoozes_sets_status_and_restores(slack: FakeSlack, stored_token: None) -> None:
     slack.set_status("In Berlin & Co", ":flag-de:")
+    night = (int(time.time()) - 3600, int(time.time()) + 3600)
+    slack.schedule = night  # the user's scheduled DND is on right now
     snoozer = make(slack, minutes=30)
     journal = Journal(slack)
 
@@ -93,6 +95,7 @@ def test_happy_path_snoozes_sets_status_and_restores(slack: FakeSlack, stored_to
     assert slack.profile["status_text"] == "In Berlin & Co"  # unescaped, not "&amp;"
     assert slack.profile["status_emoji"] == ":flag-de:"
     assert "dnd.endDnd" not in slack.methods_called()
+    assert slack.schedule == night
 
 
 def test_no_previous_status_is_cleared_with_text_and_emoji(
