@@ -116,7 +116,7 @@ class SystemProxySetting:
         except BackendError as exc:
             log.warning("setting the %s system proxy failed: %s", backend.name, exc)
             self.status = f"failed: {exc}"
-            self._restore_with(backend)
+            self._restore_with(backend, force=True)  # undo our half-made change
             return
         self.status = "applied"
         log.info("system proxy (%s) set to %s", backend.name, self.pac_url)
@@ -141,13 +141,13 @@ class SystemProxySetting:
             return False
         return self._restore_with(backend)
 
-    def _restore_with(self, backend: ProxyBackend) -> bool:
+    def _restore_with(self, backend: ProxyBackend, force: bool = False) -> bool:
         saved = (self._record or {}).get("saved")
         if not isinstance(saved, dict):
             log.warning("journal has no saved %s proxy settings to restore", backend.name)
             return False
         try:
-            restored = backend.restore(saved, self.pac_url)
+            restored = backend.restore(saved, self.pac_url, force=force)
         except BackendError as exc:
             log.warning("restoring the %s system proxy failed: %s", backend.name, exc)
             return False

@@ -52,6 +52,8 @@ class ProxyBackend(Protocol):
         """Is the system still set to our PAC URL (not changed by the user since)?"""
         ...
 
-    def restore(self, saved: Snapshot, url: str) -> bool:
-        """Put ``saved`` back wherever ``url`` is still in effect; True if anything was."""
+    def restore(self, saved: Snapshot, url: str, force: bool = False) -> bool:
+        """Put ``saved`` back wherever ``url`` is still in effect; True if anything was.
+
+        ``force``: put it back regardless (rolling back our own half-made change)."""
         ...

@@ -56,13 +56,13 @@ class GnomeBackend:
             and parse_gvariant_string(self._get("autoconfig-url")) == url
         )
 
-    def restore(self, saved: Snapshot, url: str) -> bool:
+    def restore(self, saved: Snapshot, url: str, force: bool = False) -> bool:
         mode, old_url = saved.get("mode"), saved.get("autoconfig-url")
         if not isinstance(mode, str) or not isinstance(old_url, str):
             raise BackendError("the saved GNOME proxy settings are incomplete")
         if parse_gvariant_string(mode) not in _MODES:
             raise BackendError(f"the saved GNOME proxy mode {mode!r} is not valid")
-        if not self.uses_pac(url):
+        if not force and not self.uses_pac(url):
             return False
         # Mode first: the moment in between is "their mode, our URL", harmless in any mode
         # but auto, and in auto the URL follows at once.

@@ -68,11 +68,11 @@ class KdeBackend:
     def uses_pac(self, url: str) -> bool:
         return self._get(TYPE_KEY) == PAC_TYPE and self._get(SCRIPT_KEY) == url
 
-    def restore(self, saved: Snapshot, url: str) -> bool:
+    def restore(self, saved: Snapshot, url: str, force: bool = False) -> bool:
         old_type, old_script = saved.get(TYPE_KEY), saved.get(SCRIPT_KEY)
         if not isinstance(old_type, str) or not isinstance(old_script, str):
             raise BackendError("the saved KDE proxy settings are incomplete")
-        if not self.uses_pac(url):
+        if not force and not self.uses_pac(url):
             return False
         self._put(TYPE_KEY, old_type or None)
         self._put(SCRIPT_KEY, old_script or None)

@@ -63,7 +63,7 @@ class MacBackend:
     def uses_pac(self, url: str) -> bool:
         return any(self._get(s) == (url, True) for s in self._services())
 
-    def restore(self, saved: Snapshot, url: str) -> bool:
+    def restore(self, saved: Snapshot, url: str, force: bool = False) -> bool:
         services = saved.get("services")
         if not isinstance(services, dict):
             raise BackendError("the saved macOS proxy settings are incomplete")
@@ -72,7 +72,7 @@ class MacBackend:
             if not isinstance(old, dict):
                 continue
             try:
-                if self._get(service) != (url, True):
+                if not force and self._get(service) != (url, True):
                     continue  # changed by the user since, or the service is gone
             except BackendError:
                 continue

@@ -95,10 +95,10 @@ class WindowsBackend:
     def uses_pac(self, url: str) -> bool:
         return self._reg.get(VALUE) == url
 
-    def restore(self, saved: Snapshot, url: str) -> bool:
+    def restore(self, saved: Snapshot, url: str, force: bool = False) -> bool:
         if VALUE not in saved or not isinstance(saved[VALUE], str | None):
             raise BackendError("the saved Windows proxy settings are incomplete")
-        if not self.uses_pac(url):
+        if not force and not self.uses_pac(url):
             return False
         old = saved[VALUE]
         if old is None:
