@@ -12,7 +12,7 @@ import getpass
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -89,10 +89,9 @@ def _read_token(value: str | None) -> str:
 
 
 def _quick_policy() -> Any:
-    """A person is waiting at the terminal: one network retry, at most 10 s of waiting."""
-    from deepworkzone.snooze.http_retry import RetryPolicy
+    from deepworkzone.snooze.status import quick_policy
 
-    return RetryPolicy(max_total_wait=10.0, max_network_retries=1)
+    return quick_policy()
 
 
 def _check_slack(token: str) -> tuple[dict[str, Any], list[str] | None]:
@@ -236,63 +235,11 @@ def _disconnect(args: argparse.Namespace) -> int:
     return 0
 
 
-def _slack_row(info: dict[str, Any] | None) -> tuple[str, str, str]:
-    from deepworkzone.core.secrets import SecretStore
-    from deepworkzone.snooze import connections
-    from deepworkzone.snooze.errors import AuthRevoked, SnoozeError
-    from deepworkzone.snooze.slack_api import REQUIRED_SCOPES, SlackApi
-    from deepworkzone.snooze.tokens import SLACK_TOKEN_ENV, SLACK_TOKEN_SECRET, StaticToken
-
-    token = os.environ.get(SLACK_TOKEN_ENV) or SecretStore().get(SLACK_TOKEN_SECRET)
-    if not token:
-        return "no", "-", "-"
-    try:
-        who, scopes = SlackApi(StaticToken(token), policy=_quick_policy()).auth_test()
-    except AuthRevoked as exc:
-        connections.mark_disconnected("slack", str(exc))
-        return "no (token refused: reconnect)", "-", "-"
-    except SnoozeError as exc:
-        known = _who(info)
-        return f"unknown ({exc})", known, "-"
-    missing = [s for s in REQUIRED_SCOPES if scopes is not None and s not in scopes]
-    scope_text = (
-        "unknown" if scopes is None else ("ok" if not missing else "missing " + ", ".join(missing))
-    )
-    return "yes", f"{who.get('user')} @ {who.get('team')}", scope_text
-
-
-def _who(info: dict[str, Any] | None) -> str:
-    if not info:
-        return "-"
-    user, team = info.get("user") or "", info.get("team") or ""
-    return f"{user} @ {team}" if team else (user or "-")
-
-
-def _teams_row(info: dict[str, Any] | None) -> tuple[str, str, str]:
-    from deepworkzone.snooze.tokens import GRAPH_TOKEN_ENV
-
-    if os.environ.get(GRAPH_TOKEN_ENV):
-        return "yes (token from environment)", "-", "unknown"
-    if not info:
-        return "no", "-", "-"
-    if info.get("disconnected"):
-        return "no (sign-in refused: reconnect)", _who(info), "-"
-    scopes = [s.lower() for s in info.get("scopes") or []]
-    ok = any(s.endswith("presence.readwrite") for s in scopes)
-    return "yes", _who(info), "ok" if ok else "missing Presence.ReadWrite"
-
-
 def _connections(args: argparse.Namespace) -> int:
-    from deepworkzone.snooze import connections
+    from deepworkzone.snooze.status import connection_rows
 
-    known = connections.load_all()
-    rows: list[tuple[str, str, str, str]] = [("SERVICE", "CONNECTED", "ACCOUNT", "SCOPES")]
-    row_for: dict[str, Callable[[dict[str, Any] | None], tuple[str, str, str]]] = {
-        "slack": _slack_row,
-        "teams": _teams_row,
-    }
-    for service, build in row_for.items():
-        rows.append((service, *build(known.get(service))))
+    rows = [("SERVICE", "CONNECTED", "ACCOUNT", "SCOPES")]
+    rows += [(r.service, r.connected, r.account, r.scopes) for r in connection_rows()]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
