@@ -178,8 +178,8 @@ def graph_token_provider() -> TokenProvider:
 
 def sign_in(client_id: str, *, device_code: bool, show: Callable[[str], None]) -> dict[str, Any]:
     """Interactive (browser + loopback) or device-code sign-in; returns who signed in."""
-    app = build_app(client_id)
     try:
+        app = build_app(client_id)  # may already fetch the authority's metadata
         if device_code:
             flow = app.initiate_device_flow(scopes=SCOPES)
             if "user_code" not in flow:
