@@ -30,6 +30,7 @@ class Relay:
             self.port = probe.getsockname()[1]
         self._listener: socket.socket | None = None
         self._open: list[socket.socket] = []
+        self.drop_answers = False  # deliver requests, then hang up before the answer
 
     @property
     def url(self) -> str:
@@ -52,8 +53,7 @@ class Relay:
             self._listener.close()
             self._listener = None
         for sock in self._open:
-            with contextlib.suppress(OSError):
-                sock.close()
+            _hard_close(sock)
         self._open.clear()
 
     def _accept(self, listener: socket.socket) -> None:
@@ -64,8 +64,16 @@ class Relay:
                 return  # switched off
             upstream = socket.create_connection(("127.0.0.1", self.target_port))
             self._open += [client, upstream]
-            for src, dst in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+            back = self._hang_up if self.drop_answers else self._pump
+            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=back, args=(upstream, client), daemon=True).start()
+
+    @staticmethod
+    def _hang_up(upstream: socket.socket, client: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            upstream.recv(65536)  # the server has processed the request and is answering
+        for sock in (client, upstream):
+            _hard_close(sock)
 
     @staticmethod
     def _pump(src: socket.socket, dst: socket.socket) -> None:
@@ -74,6 +82,14 @@ class Relay:
                 dst.sendall(data)
         with contextlib.suppress(OSError):
             dst.shutdown(socket.SHUT_WR)
+
+
+def _hard_close(sock: socket.socket) -> None:
+    # shutdown() first: a thread blocked in recv() on this socket keeps it open otherwise.
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    with contextlib.suppress(OSError):
+        sock.close()
 
 
 @pytest.fixture
@@ -200,3 +216,28 @@ def test_a_queued_create_the_server_refuses_is_reported_with_its_edits(
     assert out.startswith("sent 1 queued edit(s), 2 refused; 1 session(s) cached")
     assert [s.name for s in server_api.list_sessions()] == ["Fine"]
     assert "Doomed" not in run("sessions", "list")[1]
+
+
+def test_a_create_whose_answer_is_lost_is_never_doubled(
+    server_api: SessionsClient, relay: Relay, run: Run
+) -> None:
+    relay.drop_answers = True
+    code, out, err = run("sessions", "create", "--name", "Lost answer", "--time", "9:00")
+    assert code == 2 and out == ""
+    assert "may have been created" in err and err.count("\n") == 1
+    assert [s.name for s in server_api.list_sessions()] == ["Lost answer"]  # not queued again
+
+    relay.off()
+    relay.drop_answers = False
+    run("sessions", "create", "--name", "Queued", "--time", "11:00")
+    relay.drop_answers = True
+    relay.on()
+    code, _, err = run("sessions", "sync")  # the server creates it; the answer is lost
+    assert code == 2 and "no answer from" in err
+    relay.off()
+    relay.drop_answers = False
+    relay.on()
+    code, out, err = run("sessions", "sync")  # finds it on the server instead of resending
+    assert code == 0 and out.startswith("sent 1 queued edit(s); 2 session(s) cached")
+    assert sorted(s.name for s in server_api.list_sessions()) == ["Lost answer", "Queued"]
+    assert json.loads(run("sessions", "show", "L1", "--json")[1])["name"] == "Queued"

@@ -33,6 +33,8 @@ from deepworkzone.store.sessions_cache import SessionsCache, display_id
 
 log = logging.getLogger(__name__)
 
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
 
 @dataclass
 class FlushReport:
@@ -125,16 +127,17 @@ class RemoteSessions:
             self.client.complete(sid, _date(data.get("date")), data.get("focused_minutes"))
 
     def _already_created(self, entry: Entry) -> dict[str, Any] | None:
-        """After a create whose answer was lost, find it on the server instead of doubling it."""
+        """After a create whose answer was lost, find it on the server instead of doubling it:
+        same name, day, time and length, made by us since the edit was queued (give or take
+        clock skew)."""
         if not (entry.last_error or "").startswith("maybe-sent"):
             return None
         body = SessionCreate.model_validate(entry.payload["body"])
+        queued_at = datetime.fromisoformat(entry.created_at.replace("Z", "+00:00"))
         page = self.client.list_page(keyword=body.name, date=body.schedule, source="user")
         for raw, s in zip(page.raw, page.items, strict=True):
-            made = s.created_at.isoformat() if s.created_at else ""
-            if (s.name, s.time, s.duration) == (body.name, body.time, body.duration) and (
-                made >= entry.created_at[:19]
-            ):
+            same = (s.name, s.time, s.duration) == (body.name, body.time, body.duration)
+            if same and s.created_at and s.created_at >= queued_at - CLOCK_SKEW:
                 return raw
         return None
 
