@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from deepworkzone.blocking import proxy_server
+from deepworkzone.blocking import proxy_relay, proxy_server
 from deepworkzone.blocking.proxy import BlockingProxy
 from deepworkzone.blocking.proxy_blocker import ProxyBlocker
 from deepworkzone.domain.hostnames import DomainMatcher
@@ -176,7 +176,13 @@ def test_allowed_http_passes_byte_for_byte(proxy: BlockingProxy, origin: int) ->
     assert seen["headers"]["Connection"] == "close"
 
 
-def test_allowed_connect_tunnel_passes_byte_for_byte(proxy: BlockingProxy, echo: int) -> None:
+@pytest.mark.parametrize("splice", [True, False], ids=["splice", "transports"])
+def test_allowed_connect_tunnel_passes_byte_for_byte(
+    monkeypatch: pytest.MonkeyPatch, proxy: BlockingProxy, echo: int, splice: bool
+) -> None:
+    if splice and not proxy_relay.CAN_SPLICE:
+        pytest.skip("splice(2) is Linux-only")
+    monkeypatch.setattr(proxy_relay, "CAN_SPLICE", splice)
     sock, head = _connect(proxy.port, f"127.0.0.1:{echo}")
     with sock:
         assert head == b"HTTP/1.1 200 Connection established\r\n\r\n"
@@ -380,3 +386,14 @@ def test_proxy_blocker_effect(tmp_path: Path) -> None:
         blocker.undo()
         blocker.undo()
     assert not blocker.proxy.running
+
+
+def test_early_data_after_connect_reaches_the_origin(proxy: BlockingProxy, echo: int) -> None:
+    with socket.create_connection(("127.0.0.1", proxy.port), timeout=10) as sock:
+        # A client may send its first bytes (a TLS hello) without waiting for the 200.
+        sock.sendall(f"CONNECT 127.0.0.1:{echo} HTTP/1.1\r\n\r\nhello early".encode())
+        sock.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    assert received == b"HTTP/1.1 200 Connection established\r\n\r\nhello early"

@@ -19,7 +19,8 @@ from datetime import datetime
 
 from deepworkzone.blocking import block_page
 from deepworkzone.blocking.pac import PAC_CONTENT_TYPE, build_pac
-from deepworkzone.blocking.proxy_server import Listener, ProxyConfig, ProxyContext
+from deepworkzone.blocking.proxy_context import ProxyConfig, ProxyContext
+from deepworkzone.blocking.proxy_listener import Listener
 from deepworkzone.domain.hostnames import DomainMatcher
 
 log = logging.getLogger(__name__)

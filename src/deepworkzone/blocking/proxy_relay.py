@@ -9,29 +9,23 @@ asyncio protocols with flow control.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import ipaddress
 import os
 import socket
 import sys
-from typing import Protocol
+from typing import Any
 
+from deepworkzone.blocking.proxy_context import Registry
 from deepworkzone.blocking.proxy_request import close_response_head, response_head_status
 
 MAX_HEAD = 64 * 1024
 # Large write buffers mean fewer pause/resume round trips on bulk transfers.
 WRITE_HIGH_WATER = 1 << 20
-PIPE_SIZE = 1 << 20
 CAN_SPLICE = sys.platform == "linux" and hasattr(os, "splice")
+if CAN_SPLICE:
+    from deepworkzone.blocking.proxy_splice import SpliceTunnel
 
 
-class Relay(Protocol):
-    def abort(self) -> None: ...
-
-
-Registry = set[Relay]
-
-
-# ---------------------------------------------------------------- asyncio protocols
 class _Side(asyncio.Protocol):
     """One end of a relay; writes what it reads to the other end."""
 
@@ -143,112 +137,6 @@ class TransportRelay:
                 side.transport.abort()
 
 
-# ---------------------------------------------------------------- splice (Linux)
-class _Pump:
-    """src socket -> pipe -> dst socket, driven by readiness callbacks."""
-
-    def __init__(self, tunnel: SpliceTunnel, src: socket.socket, dst: socket.socket) -> None:
-        self.tunnel = tunnel
-        self.loop = tunnel.loop
-        self.src, self.dst = src.fileno(), dst.fileno()
-        self.dst_sock = dst
-        self.r, self.w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
-        import fcntl
-
-        with contextlib.suppress(OSError):
-            fcntl.fcntl(self.w, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-        self.size = fcntl.fcntl(self.w, fcntl.F_GETPIPE_SZ)
-        self.pending = 0
-        self.reading = False
-        self.done = False
-
-    def read_on(self) -> None:
-        if not self.reading:
-            self.reading = True
-            self.loop.add_reader(self.src, self.on_readable)
-
-    def read_off(self) -> None:
-        if self.reading:
-            self.reading = False
-            self.loop.remove_reader(self.src)
-
-    def on_readable(self) -> None:
-        flags = os.SPLICE_F_MOVE | os.SPLICE_F_NONBLOCK
-        try:
-            n = os.splice(self.src, self.w, self.size - self.pending, flags=flags)
-        except BlockingIOError:
-            return
-        except OSError:
-            self.tunnel.close()
-            return
-        if n == 0:  # end of stream from src
-            self.read_off()
-            self.done = True
-        self.pending += n
-        self.drain()
-
-    def drain(self) -> None:
-        flags = os.SPLICE_F_MOVE | os.SPLICE_F_NONBLOCK
-        while self.pending:
-            try:
-                self.pending -= os.splice(self.r, self.dst, self.pending, flags=flags)
-            except BlockingIOError:
-                self.read_off()  # dst is full: stop reading until it drains
-                self.loop.add_writer(self.dst, self.on_writable)
-                return
-            except OSError:
-                self.tunnel.close()
-                return
-        if self.done:
-            with contextlib.suppress(OSError):
-                self.dst_sock.shutdown(socket.SHUT_WR)
-            self.tunnel.pump_finished()
-        else:
-            self.read_on()
-
-    def on_writable(self) -> None:
-        self.loop.remove_writer(self.dst)
-        self.drain()
-
-    def close(self) -> None:
-        self.read_off()
-        with contextlib.suppress(Exception):
-            self.loop.remove_writer(self.dst)
-        for fd in (self.r, self.w):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-
-
-class SpliceTunnel:
-    def __init__(self, registry: Registry, client: socket.socket, upstream: socket.socket) -> None:
-        self.loop = asyncio.get_running_loop()
-        self.registry = registry
-        self.socks = (client, upstream)
-        self.closed = False
-        self.pumps = (_Pump(self, client, upstream), _Pump(self, upstream, client))
-        registry.add(self)
-
-    def start(self) -> None:
-        for pump in self.pumps:
-            pump.read_on()
-
-    def pump_finished(self) -> None:
-        if all(p.done and not p.pending for p in self.pumps):
-            self.close()
-
-    def close(self) -> None:
-        if self.closed:
-            return
-        self.closed = True
-        self.registry.discard(self)
-        for pump in self.pumps:
-            pump.close()
-        for sock in self.socks:
-            sock.close()
-
-    abort = close
-
-
 def start_relay(
     registry: Registry,
     client: socket.socket,
@@ -270,3 +158,31 @@ def start_relay(
             upstream.close()
 
     task.add_done_callback(finished)
+
+
+async def open_socket(host: str, port: int) -> socket.socket:
+    """A connected non-blocking socket to ``host:port``, trying each address in turn."""
+    loop = asyncio.get_running_loop()
+    try:
+        ip = ipaddress.ip_address(host)
+        literal = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
+        addresses: list[tuple[int, Any]] = [(literal, (host, port))]  # no resolver thread
+    except ValueError:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        addresses = [(info[0], info[4]) for info in infos]
+    error: OSError = OSError(f"no address for {host}")
+    for family, address in addresses:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        try:
+            await loop.sock_connect(sock, address)
+        except OSError as exc:
+            sock.close()
+            error = exc
+            continue
+        except BaseException:
+            sock.close()
+            raise
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
+    raise error

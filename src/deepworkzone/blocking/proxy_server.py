@@ -1,4 +1,4 @@
-"""Accepting connections and answering request heads: the hot path of the blocking proxy.
+"""Answering request heads: the hot path of the blocking proxy.
 
 Raw non-blocking sockets on the event loop rather than transports: a blocked CONNECT costs an
 accept, a recv, a send and a close, with no protocol objects, so thousands are answered per
@@ -8,18 +8,13 @@ second on a shared core. Requests that are let through are handed to proxy_relay
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import ipaddress
 import logging
 import socket
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
 
 from deepworkzone.blocking import block_page
-from deepworkzone.blocking.proxy_relay import Registry, start_relay
+from deepworkzone.blocking.proxy_context import ProxyConfig, ProxyContext
+from deepworkzone.blocking.proxy_relay import open_socket, start_relay
 from deepworkzone.blocking.proxy_request import (
     BadRequest,
     Target,
@@ -28,7 +23,6 @@ from deepworkzone.blocking.proxy_request import (
     split_absolute_url,
     split_authority,
 )
-from deepworkzone.domain.hostnames import DomainMatcher
 
 log = logging.getLogger(__name__)
 
@@ -38,32 +32,6 @@ UPSTREAM_CONNECT_TIMEOUT = 10.0
 _SWEEP_EVERY = 0.25
 _ACCEPTS_PER_WAKEUP = 128
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-@dataclass(frozen=True, slots=True)
-class ProxyConfig:
-    """What one request needs; replaced as a whole by ``update`` (an atomic swap)."""
-
-    matcher: DomainMatcher
-    ends_at: datetime | None
-    pac_response: bytes
-    port: int
-
-
-@dataclass(slots=True)
-class ProxyContext:
-    config: ProxyConfig
-    on_blocked: Callable[[str], None] | None = None
-    heads: dict[int, HeadReader] = field(default_factory=dict)  # by fd, still reading a head
-    busy: set[HeadReader] = field(default_factory=set)  # answering or connecting upstream
-    relays: Registry = field(default_factory=set)
-
-    def blocked(self, host: str) -> None:
-        if self.on_blocked is not None:
-            try:
-                self.on_blocked(host)
-            except Exception:  # a UI callback must never take the proxy down
-                log.exception("on_blocked callback failed")
 
 
 class HeadReader:
@@ -282,77 +250,3 @@ class HeadReader:
         self.ctx.busy.discard(self)
         self.task = None
         start_relay(self.ctx.relays, self.sock, upstream, first, http_mode)
-
-
-async def open_socket(host: str, port: int) -> socket.socket:
-    """A connected non-blocking socket to ``host:port``, trying each address in turn."""
-    loop = asyncio.get_running_loop()
-    try:
-        ip = ipaddress.ip_address(host)
-        literal = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
-        addresses: list[tuple[int, Any]] = [(literal, (host, port))]  # no resolver thread
-    except ValueError:
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        addresses = [(info[0], info[4]) for info in infos]
-    error: OSError = OSError(f"no address for {host}")
-    for family, address in addresses:
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setblocking(False)
-        try:
-            await loop.sock_connect(sock, address)
-        except OSError as exc:
-            sock.close()
-            error = exc
-            continue
-        except BaseException:
-            sock.close()
-            raise
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return sock
-    raise error
-
-
-class Listener:
-    """Accepts on a bound listening socket and starts a HeadReader per connection."""
-
-    def __init__(
-        self, ctx: ProxyContext, loop: asyncio.AbstractEventLoop, sock: socket.socket
-    ) -> None:
-        self.ctx, self.loop, self.sock = ctx, loop, sock
-        sock.setblocking(False)
-        loop.add_reader(sock.fileno(), self._accept)
-        self._sweeper = loop.call_later(_SWEEP_EVERY, self._sweep)
-
-    def _accept(self) -> None:
-        for _ in range(_ACCEPTS_PER_WAKEUP):
-            try:
-                conn, _ = self.sock.accept()
-            except (BlockingIOError, InterruptedError, ConnectionAbortedError):
-                return
-            except OSError as exc:  # e.g. out of file descriptors: keep the listener alive
-                log.warning("proxy accept failed: %s", exc)
-                return
-            conn.setblocking(False)
-            HeadReader(self.ctx, self.loop, conn).start()
-
-    def _sweep(self) -> None:
-        """One timer for all connections: a per-connection timer costs more than a request."""
-        deadline = time.monotonic() - HEAD_TIMEOUT
-        for reader in [r for r in self.ctx.heads.values() if r.since < deadline]:
-            reader.reply(
-                block_page.error_response(
-                    "408 Request Timeout", "request head not received in time"
-                )
-            )
-        self._sweeper = self.loop.call_later(_SWEEP_EVERY, self._sweep)
-
-    def close(self) -> None:
-        """Stop listening and drop every open connection and tunnel."""
-        self._sweeper.cancel()
-        with contextlib.suppress(Exception):
-            self.loop.remove_reader(self.sock.fileno())
-        self.sock.close()
-        for reader in [*self.ctx.heads.values(), *self.ctx.busy]:
-            reader.abort()
-        for relay in list(self.ctx.relays):
-            relay.abort()
