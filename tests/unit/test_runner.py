@@ -120,3 +120,20 @@ def test_stop_request_ends_the_session_early(tmp_path) -> None:
     assert report.ended_early
     assert log == ["apply hosts", "undo hosts"]
     assert journal.load() is None
+
+
+def test_soft_warnings_of_an_applied_effect_reach_the_user(tmp_path) -> None:
+    journal = Journal(tmp_path / "journal.json")
+    effect = Recorder([], journal, kind="teams")
+    effect.warnings = ["Teams has not shown Do Not Disturb yet"]  # type: ignore[attr-defined]
+    warnings: list[str] = []
+    runner = FocusRunner(
+        "x",
+        datetime.now(UTC) + timedelta(minutes=5),
+        [effect],
+        journal=journal,
+        on_warning=warnings.append,
+    )
+    runner.start()
+    runner.finish()
+    assert warnings == ["Teams has not shown Do Not Disturb yet"]

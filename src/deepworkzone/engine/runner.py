@@ -108,6 +108,9 @@ class FocusRunner:
                 raise StartFailed(f"could not start the session: {_label(kind)}: {exc}") from exc
             self._applied.append(effect)
             self.report.applied.append(kind)
+            # Soft problems an effect lived with (e.g. Teams presence not visible yet).
+            for message in getattr(effect, "warnings", ()):
+                self._warn(message)
 
     def remaining(self) -> timedelta:
         return max(self.ends_at - datetime.now(UTC), timedelta(0))
