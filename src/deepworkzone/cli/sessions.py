@@ -94,8 +94,12 @@ def register(sub: Any) -> None:
 def _stale_warning(outcome: Any, what: str) -> None:
     if outcome.from_cache:
         since = outcome.stale_since
-        when = since.astimezone().strftime("%Y-%m-%d %H:%M %Z") if since else "an earlier read"
-        print(f"offline: showing cached {what} from {when}", file=sys.stderr)
+        if since is None:
+            # Nothing was ever listed from the server: only what was made or read here.
+            print(f"offline: showing {what} known on this machine (never synced)", file=sys.stderr)
+        else:
+            when = since.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+            print(f"offline: showing cached {what} from {when}", file=sys.stderr)
 
 
 def _queued_note(outcome: Any) -> None:
