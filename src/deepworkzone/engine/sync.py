@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from deepworkzone.api.client import SessionsClient
-from deepworkzone.api.errors import ApiError, NotFound, Offline, ServiceFailure
+from deepworkzone.api.errors import ApiError, NotFound, Offline, ServerError, ServiceFailure
 from deepworkzone.domain.models import SessionCreate, SessionUpdate
 from deepworkzone.store.filters import SessionFilter
 from deepworkzone.store.local_sessions import (
@@ -82,7 +82,7 @@ class RemoteSessions:
             try:
                 self._send(entry)
             except ServiceFailure as exc:  # offline, 5xx, 429: try again later, in order
-                self.outbox.attempt_failed(entry.seq, _tag(exc))
+                self.outbox.attempt_failed(entry.seq, _tag(entry, exc))
                 report.stopped = exc
                 break
             except ApiError as exc:  # the server refused it for good: keep it, move on
@@ -285,8 +285,13 @@ class RemoteSessions:
         return Outcome(local, queued=True)
 
 
-def _tag(exc: ApiError) -> str:
-    return f"maybe-sent: {exc}" if isinstance(exc, Offline) and exc.maybe_sent else str(exc)
+def _tag(entry: Entry, exc: ApiError) -> str:
+    """The error to keep; "maybe-sent" makes the next try of a create look for it first."""
+    lost = isinstance(exc, Offline) and exc.maybe_sent
+    # A 5xx may come after the row was written: for a create, as uncertain as a lost answer.
+    if lost or (entry.op == "create" and isinstance(exc, ServerError)):
+        return f"maybe-sent: {exc}"
+    return str(exc)
 
 
 def _date(value: Any) -> dt.date | None:
