@@ -126,6 +126,11 @@ class BlockingProxy:
             failure.append(exc)
             ready.set()
             return
+        if hasattr(socket, "TCP_DEFER_ACCEPT"):
+            # Linux: wake us only once the request has arrived (browsers always speak first),
+            # so most connections are answered without ever being registered with epoll.
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 5)
         loop = asyncio.new_event_loop()
         self._port = sock.getsockname()[1]
         ctx = ProxyContext(self._config(), on_blocked=self._on_blocked)
