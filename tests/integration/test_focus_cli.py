@@ -154,3 +154,45 @@ def _free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def test_a_stored_session_runs_with_its_own_sites_and_snooze_settings(
+    hosts_file: Path, isolated_home: Path
+) -> None:
+    created = run_cli(
+        [
+            "sessions",
+            "create",
+            "--name",
+            "Writing",
+            "--date",
+            "today",
+            "--time",
+            "9:00",
+            "--duration",
+            "45",
+            "--url",
+            "distraction.example",
+            "--snooze",
+            "slack",
+        ]
+    )
+    assert created.returncode == 0, created.stderr
+    proc = start_focus(["--session", "1"])
+    try:
+        wait_for(lambda: HOSTS_MARK in hosts_file.read_bytes(), what="the block")
+        assert b"0.0.0.0 distraction.example" in hosts_file.read_bytes()
+        assert b"facebook.com" not in hosts_file.read_bytes()  # no default categories added
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert "'Writing'" in out and "(45 min)" in out
+    assert "Slack is not connected" in out  # its snooze_apps asked for Slack
+    assert hosts_file.read_bytes() == USER_HOSTS
+
+
+def test_an_unknown_stored_session_is_a_clear_error(hosts_file: Path) -> None:
+    result = run_cli(["focus", "--session", "99"])
+    assert result.returncode == 1
+    assert "99" in result.stderr and "Traceback" not in result.stderr

@@ -7,9 +7,13 @@ import signal
 import sys
 from datetime import UTC, datetime, timedelta
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deepworkzone.cli.errors import UserError
+
+if TYPE_CHECKING:
+    from deepworkzone.domain.models import Session
+    from deepworkzone.engine.focus_plan import FocusRequest
 
 DEFAULT_CATEGORIES = ("social-media", "video")
 
@@ -21,8 +25,14 @@ def register(sub: Any) -> None:
         description="Run a focus session in the foreground. Sites are blocked until the time is "
         "up, Ctrl-C, or SIGTERM; then everything is put back as it was.",
     )
-    parser.add_argument("--minutes", type=_minutes, required=True, help="length, 1..1440")
-    parser.add_argument("--name", default="Focus", help="shown in the countdown and Slack status")
+    parser.add_argument("--minutes", type=_minutes, help="length, 1..1440")
+    parser.add_argument("--name", default=None, help="shown in the countdown and Slack status")
+    parser.add_argument(
+        "--session",
+        type=_session_id,
+        metavar="ID",
+        help="run a stored session now: its length, sites and snooze settings (see `sessions list`)",
+    )
     parser.add_argument(
         "--category",
         action="append",
@@ -63,6 +73,12 @@ def _minutes(text: str) -> int:
     return value
 
 
+def _session_id(text: str) -> int:
+    from deepworkzone.cli.session_args import session_id
+
+    return session_id(text)
+
+
 def _port(text: str) -> int:
     if not text.isdigit() or not 1024 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port between 1024 and 65535")
@@ -86,19 +102,29 @@ def run(args: argparse.Namespace) -> int:
     from deepworkzone.store.journal import Journal
 
     settings = load_settings()
-    categories = args.category or ([] if (args.url or args.allowlist) else list(DEFAULT_CATEGORIES))
+    stored = _stored_session(args.session) if args.session is not None else None
+    if args.minutes is None and stored is None:
+        raise UserError("say how long: --minutes N (or run a stored session with --session ID)")
     request = FocusRequest(
-        name=args.name,
-        minutes=args.minutes,
-        categories=categories,
-        urls=args.url,
-        allow=args.allow,
-        mode="allowlist" if args.allowlist else ("preset" if categories else "custom"),
+        name=args.name or (stored.name if stored else "Focus"),
+        minutes=args.minutes or (stored.duration if stored else 25),
         method=args.method or settings.blocking_method,
         proxy_port=args.proxy_port or settings.proxy_port,
         system_proxy=settings.set_system_proxy and not args.no_system_proxy,
         snooze=args.snooze,
+        allow=args.allow,
     )
+    if stored is not None:
+        _take_from_session(request, stored)
+    categories = list(request.categories) + args.category
+    urls = list(request.urls) + args.url
+    if not (categories or urls or args.allowlist or stored is not None):
+        categories = list(DEFAULT_CATEGORIES)
+    request.categories, request.urls = categories, urls
+    if args.allowlist:
+        request.mode = "allowlist"
+    elif stored is None or args.category or args.url:
+        request.mode = "preset" if categories else "custom"
     journal = Journal()
     leftover = unblock(journal)  # raises if another session is running right now
     if leftover is not None:
@@ -134,9 +160,49 @@ def run(args: argparse.Namespace) -> int:
             _say(f"error: {problem}")
         _say("Run `deepworkzone unblock` to try again.")
         return 2
+    if stored is not None and not report.ended_early:
+        _report_completed(stored.id, request.minutes)
     ended = "ended early" if report.ended_early else "is over"
     _say(f"Session {ended}; every block was removed and your settings were restored.")
     return 0
+
+
+def _stored_session(session_id: int) -> Session:
+    from deepworkzone.cli.session_backend import open_backend
+    from deepworkzone.domain.models import Session
+
+    with open_backend() as backend:
+        raw = backend.get(session_id).raw
+    if raw is None:
+        raise UserError(f"there is no session {session_id}")
+    return Session.model_validate(raw)
+
+
+def _take_from_session(request: FocusRequest, stored: Session) -> None:
+    """What to block and snooze comes from the session, as the seed's fields describe it."""
+    blocker = stored.website_blocker
+    if stored.website_blocker_enabled:
+        request.mode = blocker.mode
+        request.urls = list(blocker.urls)
+        request.categories = list(blocker.category) if blocker.mode == "preset" else []
+    else:
+        request.method = "none"
+    if stored.snooze_enabled and not request.snooze:
+        apps = stored.snooze_apps
+        request.snooze = [name for name, on in (("slack", apps.slack), ("teams", apps.teams)) if on]
+
+
+def _report_completed(session_id: int, minutes: int) -> None:
+    """Tell the server; offline, the edit waits in the outbox. Never fails the session."""
+    from deepworkzone.cli.session_backend import open_backend
+
+    try:
+        with open_backend() as backend:
+            complete = getattr(backend, "complete", None)
+            if complete is not None:
+                complete(session_id, focused_minutes=minutes)
+    except Exception as exc:
+        _say(f"note: could not mark the session complete on the server: {exc}")
 
 
 def _stop_on_signals(runner: Any) -> None:
