@@ -241,3 +241,14 @@ def test_a_create_whose_answer_is_lost_is_never_doubled(
     assert code == 0 and out.startswith("sent 1 queued edit(s); 2 session(s) cached")
     assert sorted(s.name for s in server_api.list_sessions()) == ["Lost answer", "Queued"]
     assert json.loads(run("sessions", "show", "L1", "--json")[1])["name"] == "Queued"
+
+
+def test_a_queue_stuck_on_a_failing_server_says_why(capsys: pytest.CaptureFixture[str]) -> None:
+    from deepworkzone.api.errors import Offline, ServerError
+    from deepworkzone.cli.session_backend import report_flush
+    from deepworkzone.engine.sync import FlushReport
+
+    report_flush(FlushReport(remaining=2, stopped=ServerError("server error 500: boom")))
+    assert capsys.readouterr().err == "sync: 2 edit(s) still queued: server error 500: boom\n"
+    report_flush(FlushReport(remaining=2, stopped=Offline("cannot reach x")))
+    assert capsys.readouterr().err == ""  # offline is the normal case; "queued" says enough

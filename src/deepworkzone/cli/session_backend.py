@@ -57,7 +57,7 @@ class _Outcome:
         self.stale_since = None
 
 
-def _report_flush(report: Any) -> None:
+def report_flush(report: Any, stuck: bool = True) -> None:
     from deepworkzone.cli.output import format_id
 
     if report.sent:
@@ -65,6 +65,9 @@ def _report_flush(report: Any) -> None:
     for entry, error in report.failed:
         target = f" of session {format_id(entry.session_id)}" if entry.session_id else ""
         print(f"sync: the server refused the queued {entry.op}{target}: {error}", file=sys.stderr)
+    if stuck and report.stopped is not None and not report.offline:
+        # Reachable but failing (5xx, 429): say why the queue is stuck, or nobody will know.
+        print(f"sync: {report.remaining} edit(s) still queued: {report.stopped}", file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -83,6 +86,6 @@ def open_backend() -> Iterator[Backend]:
         with SessionsClient(
             connection.server_url, connection.token, timeout=CLI_TIMEOUT, max_retries=CLI_RETRIES
         ) as client:
-            yield RemoteSessions(client, conn, scope_key(connection.server_url), _report_flush)
+            yield RemoteSessions(client, conn, scope_key(connection.server_url), report_flush)
     finally:
         conn.close()

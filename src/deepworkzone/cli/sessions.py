@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from deepworkzone.cli import session_args as sa
 from deepworkzone.cli.errors import EXIT_USER, UserError
 from deepworkzone.cli.output import format_id, print_json, session_details, sessions_table
-from deepworkzone.cli.session_backend import Backend, open_backend
+from deepworkzone.cli.session_backend import Backend, open_backend, report_flush
 
 DEFAULT_DURATION = 60
 
@@ -218,6 +218,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     with open_backend() as backend:
         remote = _remote(backend, "sync")
+        # Why the queue is stuck becomes this command's one error line, not a second one.
+        remote.on_flush = lambda r: report_flush(r, stuck=False)
         report = remote.flush()
         if report.stopped is not None:
             raise report.stopped

@@ -97,7 +97,7 @@ class RemoteSessions:
                 report.sent += 1
         report.remaining = self.outbox.count()
         self.last_flush = report
-        if self.on_flush and (report.sent or report.failed):
+        if self.on_flush and (report.sent or report.failed or report.stopped):
             self.on_flush(report)
         return report
 
