@@ -131,7 +131,9 @@ class BlockingProxy:
             # so most connections are answered without ever being registered with epoll.
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 5)
-        loop = asyncio.new_event_loop()
+        # A selector loop everywhere: the accept path uses add_reader, which the Windows
+        # default (proactor) loop lacks.
+        loop: asyncio.AbstractEventLoop = asyncio.SelectorEventLoop()
         self._port = sock.getsockname()[1]
         ctx = ProxyContext(self._config(), on_blocked=self._on_blocked)
         listener = Listener(ctx, loop, sock)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar, Self
 
@@ -26,9 +27,15 @@ class ProxyBlocker:
     kind: ClassVar[str] = "proxy"
 
     def __init__(
-        self, matcher: DomainMatcher, port: int = 0, ends_at: datetime | None = None
+        self,
+        matcher: DomainMatcher,
+        port: int = 0,
+        ends_at: datetime | None = None,
+        *,
+        on_blocked: Callable[[str], None] | None = None,
     ) -> None:
-        self.proxy = BlockingProxy(matcher, port=port, ends_at=ends_at)
+        """``on_blocked(host)``: see BlockingProxy (e.g. a "site blocked" notification)."""
+        self.proxy = BlockingProxy(matcher, port=port, ends_at=ends_at, on_blocked=on_blocked)
         self._orphan: JournalRecord | None = None
 
     def apply(self, save: SaveRecord) -> None:
