@@ -73,19 +73,14 @@ def test_section_uses_crlf_in_a_crlf_file_and_lf_in_an_lf_file() -> None:
 
 
 def test_names_written_per_platform() -> None:
-    assert hosts_file.host_names("a.com", "linux") == [
-        "a.com", "a.com.", "www.a.com", "www.a.com.", "m.a.com", "m.a.com.", "mobile.a.com", "mobile.a.com.",
+    assert " ".join(hosts_file.host_names("a.com", "linux")).split() == [
+        "a.com", "a.com.", "www.a.com", "www.a.com.", "m.a.com", "m.a.com.",
     ]  # fmt: skip
-    assert hosts_file.host_names("a.com", "win32") == [
-        "a.com",
-        "www.a.com",
-        "m.a.com",
-        "mobile.a.com",
-    ]
+    assert hosts_file.host_names("a.com", "win32") == ["a.com", "www.a.com", "m.a.com"]
     text = hosts_file.render_section(["a.com", "b.org"], "\n", platform="win32")
     lines = text.split("\n")
-    assert "0.0.0.0 a.com www.a.com m.a.com mobile.a.com" in lines
-    assert ":: b.org www.b.org m.b.org mobile.b.org" in lines
+    assert "0.0.0.0 a.com www.a.com m.a.com" in lines
+    assert ":: b.org www.b.org m.b.org" in lines
     for platform in ("linux", "darwin", "win32"):
         body = hosts_file.render_section(["a.com"], "\n", platform=platform).split("\n")[1:-1]
         assert all(len(line.split()) - 1 <= 9 for line in body)  # Windows reads 9 names a line

@@ -20,9 +20,10 @@ from pathlib import Path
 from deepworkzone.blocking.hosts_file import VARIANTS
 from deepworkzone.domain.hostnames import InvalidDomain, normalise_domain, normalise_domains
 
-# Hosts lookups by glibc re-read the whole file each time, so the section stays small
-# (about 2,000 lines); everything past this many domains is left to the blocking proxy.
-HOSTS_DOMAIN_CAP = 1000
+# glibc re-reads the whole hosts file on every lookup: each domain (12 names on Linux) adds
+# about 0.55 us to every lookup of every name on the machine (bench/README.md). 500 covers
+# all presets together; past it, domains are left to the blocking proxy, with a note.
+HOSTS_DOMAIN_CAP = 500
 MODES = ("preset", "custom", "allowlist")
 
 
@@ -178,7 +179,7 @@ def resolve_block(
                 f"{cat.id}: blocked by the proxy only (this list is kept out of the hosts "
                 "file, which slows every lookup as it grows); choose the proxy method"
             )
-    # The hosts file lists exact names (a domain and its m., mobile. ... variants): a domain
+    # The hosts file lists exact names (a domain and its www. and m. variants): a domain
     # whose variant is allowed stays out of it, and the proxy decides for it.
     for domain in [d for d in hosts if any(v + d in allowed_set for v in VARIANTS if v)]:
         del hosts[domain]

@@ -82,7 +82,7 @@ def write_block(
     new = hosts_file.with_section(hosts_file.decode(raw), domains, until=until).encode()
     if new == raw:
         return "unchanged"
-    if hosts_file.read_section(hosts_file.decode(raw)) is None:
+    if not hosts_file.has_section(hosts_file.decode(raw)):
         hosts_io.save_backup(raw, backup_dir or app_paths().state_dir)
     return hosts_io.write_bytes(path, new)
 
@@ -91,7 +91,7 @@ def clear_block(path: Path) -> bool:
     """Remove every section of ours from ``path``; True if there was one."""
     raw = hosts_io.read_bytes(path)
     doc = hosts_file.decode(raw)
-    if hosts_file.read_section(doc) is None:
+    if not hosts_file.has_section(doc):
         return False
     hosts_io.write_bytes(path, hosts_file.with_section(doc, ()).encode())
     return True

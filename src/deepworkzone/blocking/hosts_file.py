@@ -21,8 +21,9 @@ _END_TAG = "# <<< deepworkzone block"
 _UNTIL = "# until "
 
 BLOCK_IPS = ("0.0.0.0", "::")
-# Hosts files have no wildcards: these are the subdomains people and apps type most.
-VARIANTS = ("", "www.", "m.", "mobile.")
+# Hosts files have no wildcards: these are the subdomains people and apps reach most (Safari
+# retries www., phones get m.); deeper names are left to the proxy, which matches suffixes.
+VARIANTS = ("", "www.", "m.")
 
 # The last gate before a name reaches a hosts file: plain ASCII labels only, so nothing a
 # caller passes can add an address, a comment or a second line.
@@ -151,10 +152,11 @@ def parse_section(section: str) -> Section:
 
 def host_names(domain: str, platform: str) -> list[str]:
     """Every name written for ``domain``: the common variants, plus the trailing-dot form on
-    Linux because glibc does not match ``name.`` against a ``name`` entry."""
+    Linux because glibc does not match ``name.`` against a ``name`` entry (one item per
+    variant, joined with its dotted twin)."""
     names = [v + domain for v in VARIANTS if len(v) + len(domain) <= 253]
     if platform.startswith("linux"):
-        names = [n for name in names for n in (name, name + ".")]
+        return [f"{name} {name}." for name in names]
     return names
 
 
@@ -163,7 +165,7 @@ def render_section(
 ) -> str:
     """The section's lines joined with ``newline`` (no newline after END).
 
-    One domain per line with its variants as aliases: at most 8 names, under Windows' limit of
+    One domain per line with its variants as aliases: at most 6 names, under Windows' limit of
     9 per line and macOS's slowdown on long lines.
     """
     lines = [BEGIN]
@@ -199,6 +201,10 @@ def with_section(
         return doc.with_text(text + section + newline)
     # No final newline: keep it that way, so removal can take back exactly what we added.
     return doc.with_text(text + newline + section)
+
+
+def has_section(doc: HostsText) -> bool:
+    return _line_start(doc.text, _BEGIN_TAG, 0) >= 0
 
 
 def read_section(doc: HostsText) -> Section | None:
