@@ -397,3 +397,60 @@ def test_early_data_after_connect_reaches_the_origin(proxy: BlockingProxy, echo:
         while chunk := sock.recv(65536):
             received += chunk
     assert received == b"HTTP/1.1 200 Connection established\r\n\r\nhello early"
+
+
+@pytest.fixture
+def upgrade_origin() -> Iterator[int]:
+    """Answers any request with 101 Switching Protocols, then echoes (a WebSocket stand-in)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+        with conn:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += conn.recv(4096)
+            conn.sendall(
+                b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+            )
+            while data := conn.recv(65536):
+                conn.sendall(data)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    listener.close()
+    thread.join(5)
+
+
+def test_websocket_upgrade_over_plain_http_is_relayed(
+    proxy: BlockingProxy, upgrade_origin: int
+) -> None:
+    with socket.create_connection(("127.0.0.1", proxy.port), timeout=10) as sock:
+        sock.sendall(
+            f"GET http://127.0.0.1:{upgrade_origin}/ws HTTP/1.1\r\nHost: x\r\n"
+            "Connection: Upgrade\r\nUpgrade: websocket\r\n\r\n".encode()
+        )
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += sock.recv(1)
+        assert (
+            head
+            == b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+        )
+        sock.sendall(b"frame bytes")
+        assert sock.recv(100) == b"frame bytes"
+
+
+def test_plain_http_answers_say_connection_close(proxy: BlockingProxy, origin: int) -> None:
+    answer = _raw(
+        proxy.port,
+        f"GET http://127.0.0.1:{origin}/x HTTP/1.1\r\nConnection: keep-alive\r\n\r\n".encode(),
+    )
+    head = answer.split(b"\r\n\r\n", 1)[0]
+    assert head.startswith(b"HTTP/1.0 200") or head.startswith(b"HTTP/1.1 200")
+    assert head.endswith(b"\r\nConnection: close")
+    assert head.lower().count(b"connection:") == 1
