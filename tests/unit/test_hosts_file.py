@@ -259,6 +259,17 @@ def test_unwritable_file_goes_through_the_helper(monkeypatch: pytest.MonkeyPatch
     assert target.read_bytes() == b""
 
 
+def test_damaged_records_and_files_fail_safely() -> None:
+    blocker = HostsBlocker.from_record(
+        {"path": 5, "until": "never", "domains": ["a.com\n1.2.3.4 x.com", "b.com"]}
+    )
+    assert blocker.domains == ["b.com"] and blocker.until is None and blocker.path is None
+    blocker.undo()  # nothing of ours in the file: no error
+    hosts_path().write_bytes(b"\xff\xfe1\x00\x00")  # UTF-16 with an odd byte
+    with pytest.raises(OSError, match="damaged UTF-16"):
+        section_status()
+
+
 def test_hosts_path_override() -> None:
     assert hosts_path() == Path(os.environ["DEEPWORKZONE_HOSTS_FILE"])
     assert hosts_blocker.os_hosts_path("linux") == Path("/etc/hosts")

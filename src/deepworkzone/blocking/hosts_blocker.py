@@ -192,8 +192,8 @@ class HostsBlocker:
         domains = [
             d for d in data.get("domains", []) if isinstance(d, str) and hosts_file.is_hosts_name(d)
         ]
-        return cls(
-            domains,
-            Path(path) if path else None,
-            until=datetime.fromisoformat(until) if isinstance(until, str) else None,
-        )
+        try:
+            ends = datetime.fromisoformat(until) if isinstance(until, str) else None
+        except ValueError:
+            ends = None
+        return cls(domains, Path(path) if isinstance(path, str) and path else None, until=ends)

@@ -32,8 +32,9 @@ _NAME = re.compile(r"(?=.{1,253}\Z)(?:(?!-)[a-z0-9_-]{1,63}(?<!-)\.)+(?!-)[a-z0-
 _OUR_LINE = re.compile(r"(?:0\.0\.0\.0|::) \S|# until ")
 
 
-class HostsFormatError(ValueError):
-    """The hosts file cannot be read safely (so we refuse to rewrite it)."""
+class HostsFormatError(OSError, ValueError):
+    """The hosts file cannot be read safely (so we refuse to rewrite it). An OSError too, so
+    callers that handle "cannot use the hosts file" catch it with the rest."""
 
 
 def is_hosts_name(name: str) -> bool:
