@@ -322,3 +322,82 @@ def test_unreadable_settings_are_not_changed(monkeypatch: pytest.MonkeyPatch) ->
     setting.apply(records.append)
     assert records[-1]["skipped"] is True
     assert "not installed" in setting.status
+
+
+# ---------------------------------------------------------------- leftovers of a lost journal
+LEFTOVER = "http://127.0.0.1:40000/proxy.pac?v=3"
+
+
+def test_looks_like_ours() -> None:
+    from deepworkzone.blocking.system_proxy.base import looks_like_ours
+
+    assert looks_like_ours("http://127.0.0.1:48271/proxy.pac")
+    assert looks_like_ours(LEFTOVER)
+    for other in ("http://corp.example/proxy.pac", "http://127.0.0.1:8080/wpad.dat", "", None, 3):
+        assert not looks_like_ours(other)
+
+
+@pytest.mark.parametrize(
+    ("backend", "saved", "cleaned"),
+    [
+        (
+            GnomeBackend(),
+            {"mode": "'auto'", "autoconfig-url": f"'{LEFTOVER}'"},
+            {"mode": "'none'", "autoconfig-url": "''"},
+        ),
+        (
+            GnomeBackend(),
+            {"mode": "'manual'", "autoconfig-url": f"'{LEFTOVER}'"},
+            {"mode": "'manual'", "autoconfig-url": "''"},
+        ),
+        (
+            GnomeBackend(),
+            {"mode": "'auto'", "autoconfig-url": "'http://corp/p.pac'"},
+            {"mode": "'auto'", "autoconfig-url": "'http://corp/p.pac'"},
+        ),
+        (
+            KdeBackend(run=FakeKde({})),
+            {"ProxyType": "2", "Proxy Config Script": LEFTOVER},
+            {"ProxyType": "", "Proxy Config Script": ""},
+        ),
+        (
+            MacBackend(run=FakeNetworksetup({})),
+            {
+                "services": {
+                    "Wi-Fi": {"url": LEFTOVER, "enabled": True},
+                    "LAN": {"url": "http://corp/p.pac", "enabled": True},
+                }
+            },
+            {
+                "services": {
+                    "Wi-Fi": {"url": None, "enabled": False},
+                    "LAN": {"url": "http://corp/p.pac", "enabled": True},
+                }
+            },
+        ),
+        (
+            WindowsBackend(registry=FakeRegistry({})),
+            {"AutoConfigURL": LEFTOVER},
+            {"AutoConfigURL": None},
+        ),
+    ],
+    ids=["gnome-auto", "gnome-manual", "gnome-theirs", "kde", "macos", "windows"],
+)
+def test_a_leftover_of_ours_is_never_saved_as_the_users(
+    backend: Any, saved: dict[str, Any], cleaned: dict[str, Any]
+) -> None:
+    assert backend.without_ours(saved) == cleaned
+
+
+def test_apply_over_a_leftover_restores_to_no_proxy(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = FakeGsettings()
+    fake.values = {"mode": "'auto'", "autoconfig-url": f"'{LEFTOVER}'"}
+    _use(monkeypatch, GnomeBackend(run=fake))
+    records: list[dict[str, Any]] = []
+    setting = SystemProxySetting(PAC)
+    setting.apply(records.append)
+    assert "earlier session" in caplog.text
+    setting.undo()
+    assert fake.values == {"mode": "'none'", "autoconfig-url": "''"}

@@ -104,11 +104,18 @@ class SystemProxySetting:
             self._skip(save, "no system proxy backend for this desktop (or turned off)")
             return
         try:
-            saved = backend.snapshot()
+            snapshot = backend.snapshot()
         except BackendError as exc:
             # What cannot be read cannot be restored, so it is not changed either.
             self._skip(save, f"cannot read the current {backend.name} proxy settings: {exc}")
             return
+        saved = backend.without_ours(snapshot)
+        if saved != snapshot:
+            log.warning(
+                "the %s proxy still pointed at a Deep Work Zone PAC file from an earlier session;"
+                " it will be cleared, not restored, when this session ends",
+                backend.name,
+            )
         self._record = {"backend": backend.name, "pac_url": self.pac_url, "saved": saved}
         save(self._record)
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Protocol
@@ -13,6 +14,15 @@ Snapshot = dict[str, Any]
 """JSON-serialisable: exactly what ``set_pac`` is about to change, to put back later."""
 
 _TIMEOUT = 15.0
+
+
+# Any PAC URL this app has ever set (the port and a query string vary between sessions).
+_OUR_PAC = re.compile(r"^http://127\.0\.0\.1:\d{1,5}/proxy\.pac(\?[^\s]*)?$")
+
+
+def looks_like_ours(url: object) -> bool:
+    """Is this a PAC URL a Deep Work Zone session set (e.g. left behind by a lost journal)?"""
+    return isinstance(url, str) and bool(_OUR_PAC.match(url))
 
 
 class BackendError(Exception):
@@ -46,6 +56,11 @@ class ProxyBackend(Protocol):
 
     def set_pac(self, url: str) -> None:
         """Make the system use the PAC file at ``url``."""
+        ...
+
+    def without_ours(self, saved: Snapshot) -> Snapshot:
+        """``saved`` with any of our own PAC settings replaced by "no proxy", so that a setting
+        left behind by an earlier session is never restored as if it were the user's."""
         ...
 
     def uses_pac(self, url: str) -> bool:

@@ -9,7 +9,13 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from deepworkzone.blocking.system_proxy.base import BackendError, Runner, Snapshot, run_command
+from deepworkzone.blocking.system_proxy.base import (
+    BackendError,
+    Runner,
+    Snapshot,
+    looks_like_ours,
+    run_command,
+)
 
 SCHEMA = "org.gnome.system.proxy"
 _MODES = frozenset({"none", "manual", "auto"})
@@ -49,6 +55,15 @@ class GnomeBackend:
         # URL first: switching the mode to auto must never expose the user's old URL state.
         self._set("autoconfig-url", gvariant_string(url))
         self._set("mode", "'auto'")
+
+    def without_ours(self, saved: Snapshot) -> Snapshot:
+        if not looks_like_ours(parse_gvariant_string(str(saved.get("autoconfig-url", "")))):
+            return saved
+        mode = saved.get("mode")
+        return {
+            "mode": "'none'" if parse_gvariant_string(str(mode)) == "auto" else mode,
+            "autoconfig-url": "''",
+        }
 
     def uses_pac(self, url: str) -> bool:
         return (

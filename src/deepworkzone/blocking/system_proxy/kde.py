@@ -10,7 +10,13 @@ import contextlib
 import shutil
 from typing import ClassVar
 
-from deepworkzone.blocking.system_proxy.base import BackendError, Runner, Snapshot, run_command
+from deepworkzone.blocking.system_proxy.base import (
+    BackendError,
+    Runner,
+    Snapshot,
+    looks_like_ours,
+    run_command,
+)
 
 FILE = "kioslaverc"
 GROUP = "Proxy Settings"
@@ -64,6 +70,12 @@ class KdeBackend:
         self._put(SCRIPT_KEY, url)
         self._put(TYPE_KEY, PAC_TYPE)
         self._notify()
+
+    def without_ours(self, saved: Snapshot) -> Snapshot:
+        if not looks_like_ours(saved.get(SCRIPT_KEY)):
+            return saved
+        old_type = saved.get(TYPE_KEY)
+        return {TYPE_KEY: "" if old_type == PAC_TYPE else old_type, SCRIPT_KEY: ""}
 
     def uses_pac(self, url: str) -> bool:
         return self._get(TYPE_KEY) == PAC_TYPE and self._get(SCRIPT_KEY) == url

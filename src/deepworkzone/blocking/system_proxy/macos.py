@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from deepworkzone.blocking.system_proxy.base import BackendError, Runner, Snapshot, run_command
+from deepworkzone.blocking.system_proxy.base import (
+    BackendError,
+    Runner,
+    Snapshot,
+    looks_like_ours,
+    run_command,
+)
 
 TOOL = "networksetup"
 
@@ -59,6 +65,13 @@ class MacBackend:
         for service in services:
             self._run([TOOL, "-setautoproxyurl", service, url])
             self._run([TOOL, "-setautoproxystate", service, "on"])
+
+    def without_ours(self, saved: Snapshot) -> Snapshot:
+        services = dict(saved.get("services") or {})
+        for name, old in services.items():
+            if isinstance(old, dict) and looks_like_ours(old.get("url")):
+                services[name] = {"url": None, "enabled": False}
+        return {"services": services}
 
     def uses_pac(self, url: str) -> bool:
         return any(self._get(s) == (url, True) for s in self._services())

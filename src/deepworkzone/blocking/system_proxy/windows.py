@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import ClassVar, Protocol
 
-from deepworkzone.blocking.system_proxy.base import BackendError, Snapshot
+from deepworkzone.blocking.system_proxy.base import BackendError, Snapshot, looks_like_ours
 
 KEY = r"Software\Microsoft\Windows\CurrentVersion\Internet Settings"
 VALUE = "AutoConfigURL"
@@ -91,6 +91,9 @@ class WindowsBackend:
     def set_pac(self, url: str) -> None:
         self._reg.set(VALUE, url)
         self._refresh()
+
+    def without_ours(self, saved: Snapshot) -> Snapshot:
+        return {VALUE: None} if looks_like_ours(saved.get(VALUE)) else saved
 
     def uses_pac(self, url: str) -> bool:
         return self._reg.get(VALUE) == url
