@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deepworkzone.blocking import categories
 from deepworkzone.blocking.categories import (
@@ -163,3 +165,25 @@ def test_cli_lists_and_shows(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["blocklists", "show", "nope"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "choose from" in err
+
+
+_SITE = st.from_regex(r"(www\.|m\.|old\.)?[a-z]{1,8}\.(com|org|tv)", fullmatch=True)
+_CATEGORY_IDS = sorted(REQUIRED)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    cats=st.lists(st.sampled_from(_CATEGORY_IDS), max_size=4),
+    urls=st.lists(_SITE, max_size=6),
+    allow=st.lists(_SITE, max_size=4),
+)
+def test_plan_invariants(cats: list[str], urls: list[str], allow: list[str]) -> None:
+    plan = resolve_block(cats, urls, allow)
+    allowed = DomainMatcher(plan.allowed)
+    assert len(plan.hosts_domains) <= categories.HOSTS_DOMAIN_CAP
+    assert set(plan.hosts_domains) <= set(plan.proxy_domains)
+    for domain in plan.hosts_domains:
+        # Nothing the hosts file would block (the domain, www., m.) is an allowed site.
+        assert not any(allowed.is_blocked(v + domain) for v in ("", "www.", "m."))
+    assert not any(allowed.is_blocked(d) for d in plan.proxy_domains)
+    assert "pornhub.com" not in plan.hosts_domains
