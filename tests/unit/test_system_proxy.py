@@ -401,3 +401,17 @@ def test_apply_over_a_leftover_restores_to_no_proxy(
     assert "earlier session" in caplog.text
     setting.undo()
     assert fake.values == {"mode": "'none'", "autoconfig-url": "''"}
+
+
+def test_clear_leftover_without_a_journal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deepworkzone.blocking.system_proxy import clear_leftover
+
+    fake = FakeGsettings()
+    _use(monkeypatch, GnomeBackend(run=fake))
+    assert clear_leftover() is False  # nothing of ours there: nothing touched
+    fake.values = {"mode": "'auto'", "autoconfig-url": f"'{LEFTOVER}'"}
+    assert clear_leftover() is True
+    assert fake.values == {"mode": "'none'", "autoconfig-url": "''"}
+    fake.values = {"mode": "'auto'", "autoconfig-url": "'http://corp/p.pac'"}
+    assert clear_leftover() is False
+    assert fake.values == {"mode": "'auto'", "autoconfig-url": "'http://corp/p.pac'"}

@@ -34,6 +34,7 @@ __all__ = [
     "Snapshot",
     "SystemProxySetting",
     "backend_by_name",
+    "clear_leftover",
     "current_backend",
     "restore_from_record",
     "run_command",
@@ -175,3 +176,22 @@ class SystemProxySetting:
 def restore_from_record(record: JournalRecord) -> bool:
     """For ``deepworkzone unblock``: restore the user's proxy settings from the journal."""
     return SystemProxySetting.from_record(record).restore()
+
+
+def clear_leftover() -> bool:
+    """Last resort for ``deepworkzone unblock`` when the journal is gone: if this desktop's
+    proxy still points at a Deep Work Zone PAC file, switch that setting off. True if it did."""
+    backend = current_backend()
+    if backend is None:
+        return False
+    try:
+        current = backend.snapshot()
+        cleaned = backend.without_ours(current)
+        if cleaned == current:
+            return False
+        backend.restore(cleaned, "", force=True)
+    except BackendError as exc:
+        log.warning("could not clear a leftover %s proxy setting: %s", backend.name, exc)
+        return False
+    log.info("cleared a leftover Deep Work Zone proxy setting (%s)", backend.name)
+    return True
