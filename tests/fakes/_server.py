@@ -1,9 +1,11 @@
-"""A threaded HTTP server on 127.0.0.1:0 that hands each request to a fake service."""
+"""A threaded HTTP server on 127.0.0.1:0 that hands each request to a fake service, and the
+base the fake services share."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
@@ -60,3 +62,33 @@ class LocalServer:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class FakeService:
+    """A fake web service on its own LocalServer, with a lock around its state and a clock that
+    a test moves forward (``advance``) to play the service's expiries.
+
+    Subclasses set up their state first and call ``super().__init__()`` last: the server answers
+    as soon as it starts.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.offset = 0.0
+        self._server = LocalServer(self)
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self._server.port}"
+
+    def close(self) -> None:
+        self._server.close()
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+    def handle(self, request: Request) -> tuple[int, Any, dict[str, str]]:
+        raise NotImplementedError

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 from typing import Any
 
-from tests.fakes._server import LocalServer, Request
+from tests.fakes._server import FakeService, Request
 
 ALLOWED = {
     ("Available", "Available"),
@@ -41,32 +39,21 @@ def _error(
     return status, body, headers or {}
 
 
-class FakeGraph:
+class FakeGraph(FakeService):
     def __init__(self, token: str = "good") -> None:
-        self.lock = threading.Lock()
         self.good_tokens = {token}
         self.forbidden: str | None = None
-        self.offset = 0.0
         self.auto: tuple[str, str] = ("Available", "Available")
         self.preferred: tuple[str, str, float] | None = None
         self.late_reads = 0
         self._stale: tuple[tuple[str, str], int] | None = None
         self.calls: list[tuple[str, str, Any]] = []
         self.injected: list[tuple[int, str, dict[str, str]]] = []
-        self._server = LocalServer(self)
+        super().__init__()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.port}/v1.0"
-
-    def close(self) -> None:
-        self._server.close()
-
-    def now(self) -> float:
-        return time.time() + self.offset
-
-    def advance(self, seconds: float) -> None:
-        self.offset += seconds
+        return self.origin + "/v1.0"
 
     def rate_limit_next(self, retry_after: int = 1) -> None:
         self.injected.append((429, "TooManyRequests", {"Retry-After": str(retry_after)}))

@@ -15,12 +15,10 @@ import hashlib
 import html
 import json
 import secrets
-import threading
-import time
 import urllib.parse
 from typing import Any
 
-from tests.fakes._server import LocalServer, Request
+from tests.fakes._server import FakeService, Request
 
 ALL_SCOPES = ("dnd:read", "dnd:write", "users.profile:read", "users.profile:write")
 NEEDED = {
@@ -33,15 +31,13 @@ NEEDED = {
 }
 
 
-class FakeSlack:
+class FakeSlack(FakeService):
     def __init__(self, token: str = "xoxp-test", scopes: tuple[str, ...] = ALL_SCOPES) -> None:
-        self.lock = threading.Lock()
         self.tokens: dict[str, dict[str, Any]] = {}
         self.add_token(token, scopes)
         self.revoked: dict[str, str] = {}  # token -> Slack error code
         self.expired: set[str] = set()  # rotating tokens past their 12 h
         self.refresh_tokens: dict[str, tuple[str, ...]] = {}  # refresh token -> scopes
-        self.offset = 0.0
         self.snooze_end = 0
         # The user's scheduled DND (e.g. nights); endDnd would end it, which we must never do.
         self.schedule = (0, 0)
@@ -54,25 +50,16 @@ class FakeSlack:
         self.injected: list[tuple[str | None, int, dict[str, Any], dict[str, str]]] = []
         self.client_ids = {"C-FAKE"}
         self._codes: dict[str, dict[str, str]] = {}
-        self._server = LocalServer(self)
+        super().__init__()
 
     # -- test controls -------------------------------------------------------------------
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.port}/api/"
+        return self.origin + "/api/"
 
     @property
     def authorize_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.port}/oauth/v2/authorize"
-
-    def close(self) -> None:
-        self._server.close()
-
-    def now(self) -> float:
-        return time.time() + self.offset
-
-    def advance(self, seconds: float) -> None:
-        self.offset += seconds
+        return self.origin + "/oauth/v2/authorize"
 
     def add_token(self, token: str, scopes: tuple[str, ...] = ALL_SCOPES) -> None:
         self.tokens[token] = {

@@ -6,7 +6,6 @@ import io
 import json
 import socket
 import threading
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -17,24 +16,8 @@ from deepworkzone.core.secrets import SecretStore
 from deepworkzone.snooze import connections
 from tests.fakes.fake_graph import FakeGraph
 from tests.fakes.fake_slack import FakeSlack
-
-TOKEN = "xoxp-test"
-
-
-@pytest.fixture
-def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
-    fake = FakeSlack(TOKEN)
-    monkeypatch.setenv("DEEPWORKZONE_SLACK_API_URL", fake.url)
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGraph]:
-    fake = FakeGraph("good")
-    monkeypatch.setenv("DEEPWORKZONE_GRAPH_API_URL", fake.url)
-    yield fake
-    fake.close()
+from tests.integration.snooze_fixtures import SLACK_TOKEN as TOKEN
+from tests.integration.snooze_fixtures import graph_fixture, slack_fixture  # noqa: F401
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,16 +20,8 @@ from deepworkzone.snooze.slack_api import SlackApi
 from deepworkzone.snooze.slack_snoozer import FOCUS_EMOJI, SlackSnoozer
 from deepworkzone.snooze.tokens import SlackTokenProvider
 from tests.fakes.fake_slack import FakeSlack
-
-TOKEN = "xoxp-test"
-
-
-@pytest.fixture
-def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
-    fake = FakeSlack(TOKEN)
-    monkeypatch.setenv("DEEPWORKZONE_SLACK_API_URL", fake.url)
-    yield fake
-    fake.close()
+from tests.integration.snooze_fixtures import SLACK_TOKEN as TOKEN
+from tests.integration.snooze_fixtures import slack_fixture  # noqa: F401
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,16 +16,9 @@ from deepworkzone.snooze.http_retry import RetryPolicy
 from deepworkzone.snooze.teams_snoozer import TeamsSnoozer
 from deepworkzone.snooze.tokens import StaticToken, TokenProvider
 from tests.fakes.fake_graph import FakeGraph
+from tests.integration.snooze_fixtures import graph_fixture  # noqa: F401
 
 DND = ("DoNotDisturb", "DoNotDisturb")
-
-
-@pytest.fixture
-def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGraph]:
-    fake = FakeGraph("good")
-    monkeypatch.setenv("DEEPWORKZONE_GRAPH_API_URL", fake.url)
-    yield fake
-    fake.close()
 
 
 class RefreshingToken:

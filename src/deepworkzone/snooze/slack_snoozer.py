@@ -9,19 +9,14 @@ Journal record (no token in it; the token is read again in whichever process und
 
 from __future__ import annotations
 
-import copy
 import html
 import logging
-import math
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any, ClassVar, Self
+from datetime import datetime
+from typing import Any, ClassVar
 
 from deepworkzone.domain.effects import JournalRecord, SaveRecord
-from deepworkzone.snooze import connections
-from deepworkzone.snooze.errors import AuthRevoked
 from deepworkzone.snooze.slack_api import SlackApi
+from deepworkzone.snooze.snoozer_base import Snoozer, minutes_until
 from deepworkzone.snooze.tokens import SlackTokenProvider
 
 log = logging.getLogger(__name__)
@@ -30,6 +25,8 @@ FOCUS_EMOJI = ":headphones:"
 OURS_TOLERANCE = 90
 """Seconds between the snooze end Slack reported and the one it shows now that still count as
 "ours": minute rounding plus clock skew. Anything further away, the user changed."""
+
+snooze_minutes = minutes_until  # dnd.setSnooze's num_minutes
 
 
 def focus_status_text(ends_at: datetime) -> str:
@@ -46,79 +43,16 @@ def status_of(profile: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def snooze_minutes(ends_at: float, now: float) -> int:
-    # Rounded down: a snooze left behind by a crash must not outlast the session.
-    return max(1, math.floor((ends_at - now) / 60))
-
-
-def wall_clock() -> float:
-    """Now, looked up at call time so that a test can move a new process's clock forward."""
-    return time.time()
-
-
-class SlackSnoozer:
+class SlackSnoozer(Snoozer[SlackApi]):
     kind: ClassVar[str] = "slack"
+    _RECORD_DEFAULTS: ClassVar[JournalRecord] = {"dnd": None, "status": None}
 
-    def __init__(
-        self,
-        ends_at: datetime,
-        session_name: str = "",
-        *,
-        api: SlackApi | None = None,
-        clock: Callable[[], float] | None = None,
-        record: JournalRecord | None = None,
-    ) -> None:
-        if ends_at.tzinfo is None:
-            raise ValueError("ends_at must be timezone-aware")
-        self._ends_at = ends_at
-        self._api = api or SlackApi(SlackTokenProvider())
-        self._clock = clock
-        self._record: JournalRecord = record or {
-            "v": 1,
-            "ends_at": int(ends_at.timestamp()),
-            "session_name": session_name,
-            "dnd": None,
-            "status": None,
-        }
+    def _default_api(self) -> SlackApi:
+        return SlackApi(SlackTokenProvider())
 
-    @property
-    def record(self) -> JournalRecord:
-        return copy.deepcopy(self._record)
-
-    def _now(self) -> float:
-        return self._clock() if self._clock is not None else wall_clock()
-
-    @classmethod
-    def from_record(
-        cls,
-        record: JournalRecord,
-        *,
-        api: SlackApi | None = None,
-        clock: Callable[[], float] | None = None,
-    ) -> Self:
-        ends_at = datetime.fromtimestamp(int(record["ends_at"]), tz=UTC)
-        return cls(
-            ends_at,
-            str(record.get("session_name") or ""),
-            api=api,
-            clock=clock,
-            record=copy.deepcopy(record),
-        )
-
-    def apply(self, save: SaveRecord) -> None:
-        try:
-            self._apply(save)
-        except AuthRevoked as exc:
-            connections.mark_disconnected("slack", str(exc))
-            raise
-
-    def undo(self) -> None:
-        try:
-            self._undo_snooze()
-            self._undo_status()
-        except AuthRevoked as exc:
-            connections.mark_disconnected("slack", str(exc))
-            raise
+    def _undo(self) -> None:
+        self._undo_snooze()
+        self._undo_status()
 
     def _apply(self, save: SaveRecord) -> None:
         record = self._record
