@@ -36,3 +36,11 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def can_unshare() -> bool:
     return os.geteuid() == 0 and os.path.exists("/usr/bin/unshare")
+
+
+@pytest.fixture
+def gnome_keyfile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Real GNOME proxy settings in a private keyfile, preset to the user's own choice."""
+    from tests.gnome_proxy import private_keyfile
+
+    return private_keyfile(tmp_path, monkeypatch)

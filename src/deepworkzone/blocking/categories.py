@@ -21,9 +21,10 @@ from deepworkzone.blocking.hosts_file import VARIANTS
 from deepworkzone.domain.hostnames import InvalidDomain, normalise_domain, normalise_domains
 
 # glibc re-reads the whole hosts file on every lookup: each domain (12 names on Linux) adds
-# about 0.5-0.8 us to every lookup of every name on the machine (bench/README.md). 500 covers
-# all presets together; past it, domains are left to the blocking proxy, with a note.
-HOSTS_DOMAIN_CAP = 500
+# about 0.5-0.8 us to every lookup of every name on the machine (bench/README.md). Past 200
+# domains a lookup costs over twice an empty file's, so the rest is left to the blocking
+# proxy, which the focus plan then starts as well.
+HOSTS_DOMAIN_CAP = 200
 MODES = ("preset", "custom", "allowlist")
 
 

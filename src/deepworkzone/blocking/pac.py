@@ -52,17 +52,8 @@ function FindProxyForURL(url, host) {
 
 
 def matcher_lists(matcher: DomainMatcher) -> tuple[frozenset[str], frozenset[str]]:
-    """(blocked, allowed) of a matcher.
-
-    DomainMatcher keeps its sets private; the PAC must mirror them exactly, so it reads them
-    here in one place (public names are preferred if the matcher ever grows them).
-    """
-    blocked = getattr(matcher, "blocked", None)
-    allowed = getattr(matcher, "allowed", None)
-    if not isinstance(blocked, frozenset):
-        blocked = matcher._blocked
-    if not isinstance(allowed, frozenset):
-        allowed = matcher._allowed
+    """(blocked, allowed) of a matcher: the PAC mirrors them exactly."""
+    blocked, allowed = matcher.blocked, matcher.allowed
     return blocked, allowed
 
 

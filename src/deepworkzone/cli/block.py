@@ -63,7 +63,8 @@ def unblock_command(args: argparse.Namespace) -> int:
 
     result = unblock(force=args.force)
     removed_orphan = _remove_orphan_hosts_section()
-    if result is None and not removed_orphan:
+    cleared_proxy = result is None and _clear_orphan_system_proxy()
+    if result is None and not removed_orphan and not cleared_proxy:
         print("Nothing to undo: no session left anything behind.")
         return 0
     if result is not None:
@@ -75,6 +76,8 @@ def unblock_command(args: argparse.Namespace) -> int:
             )
     if removed_orphan:
         print("restored: hosts (removed a leftover Deep Work Zone section)")
+    if cleared_proxy:
+        print("restored: system proxy (switched off a leftover Deep Work Zone PAC setting)")
     print("Everything Deep Work Zone changed has been put back.")
     return 0
 
@@ -116,3 +119,10 @@ def _remove_orphan_hosts_section() -> bool:
         return remove_section()
     except OSError as exc:
         raise ServiceError(f"could not clean the hosts file: {exc}") from exc
+
+
+def _clear_orphan_system_proxy() -> bool:
+    """With the journal lost, a proxy setting still pointing at our PAC file is switched off."""
+    from deepworkzone.blocking.system_proxy import clear_leftover
+
+    return clear_leftover()

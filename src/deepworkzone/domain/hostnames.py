@@ -155,6 +155,14 @@ class DomainMatcher:
     def __len__(self) -> int:
         return len(self._blocked)
 
+    @property
+    def blocked(self) -> frozenset[str]:
+        return self._blocked
+
+    @property
+    def allowed(self) -> frozenset[str]:
+        return self._allowed
+
     def _matches(self, host: str, names: frozenset[str]) -> bool:
         while True:
             if host in names:

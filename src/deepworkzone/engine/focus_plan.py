@@ -68,7 +68,7 @@ def build_plan(request: FocusRequest, ends_at: datetime) -> FocusPlan:
     if method in ("hosts", "both") and block.hosts_domains:
         from deepworkzone.blocking.hosts_blocker import HostsBlocker
 
-        plan.effects.append(HostsBlocker(block.hosts_domains))
+        plan.effects.append(HostsBlocker(block.hosts_domains, until=ends_at))
         plan.blocked_count = len(block.hosts_domains)
     proxy_wanted = method in ("proxy", "both") and (block.proxy_domains or block.allowlist_only)
     if proxy_wanted:
@@ -83,7 +83,8 @@ def build_plan(request: FocusRequest, ends_at: datetime) -> FocusPlan:
         if request.system_proxy:
             from deepworkzone.blocking.system_proxy import SystemProxySetting
 
-            pac_url = f"http://127.0.0.1:{request.proxy_port}/proxy.pac"
+            # A new URL per session: browsers cache a PAC file by its URL.
+            pac_url = f"http://127.0.0.1:{request.proxy_port}/proxy.pac?session={int(ends_at.timestamp())}"
             plan.effects.append(SystemProxySetting(pac_url))
         else:
             plan.notes.append(
