@@ -169,7 +169,6 @@ def resolve_block(
     proxy: dict[str, None] = dict.fromkeys(d for d in sites if not _covered(d, allowed_set))
     hosts: dict[str, None] = dict(proxy)  # the user's own sites first, so the cap spares them
     for cat in chosen:
-        plan.notes.extend(cat.notes)
         plan.app_names.extend(a for a in cat.app_names if a not in plan.app_names)
         kept = [d for d in cat.domains if not _covered(d, allowed_set)]
         proxy.update(dict.fromkeys(kept))
@@ -177,8 +176,8 @@ def resolve_block(
             hosts.update(dict.fromkeys(kept))
         else:
             plan.notes.append(
-                f"{cat.id}: blocked by the proxy only (this list is kept out of the hosts "
-                "file, which slows every lookup as it grows); choose the proxy method"
+                f"{cat.id}: blocked by the proxy only (the list is kept out of the hosts "
+                "file, which slows every lookup as it grows)"
             )
     # The hosts file lists exact names (a domain and its www. and m. variants): a domain
     # whose variant is allowed stays out of it, and the proxy decides for it.
