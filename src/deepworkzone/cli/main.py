@@ -7,16 +7,16 @@ their heavy dependencies inside the handlers, so ``deepworkzone --help`` stays f
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any
 
 from deepworkzone import __version__
-from deepworkzone.cli.errors import EXIT_SERVICE, EXIT_USER
+from deepworkzone.cli.errors import EXIT_SERVICE
+from deepworkzone.cli.parsing import Parser
 from deepworkzone.core.logs import setup_logging
 from deepworkzone.core.redact import redact
 
@@ -33,15 +33,6 @@ COMMAND_MODULES = (
     "serve",
     "admin",
 )
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse, but usage mistakes exit 1 (a user error) rather than argparse's 2, which we
-    keep for server and network failures."""
-
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USER, f"{self.prog}: error: {message}\n")
 
 
 def build_parser() -> Parser:

@@ -9,21 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, NoReturn
+from typing import Any
 
 from deepworkzone.cli import session_args as sa
-from deepworkzone.cli.errors import EXIT_USER, UserError
+from deepworkzone.cli.errors import UserError
 from deepworkzone.cli.output import format_id, print_json, session_details, sessions_table
 from deepworkzone.cli.session_backend import Backend, open_backend, report_flush
 
 DEFAULT_DURATION = 60
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """Bad values print one line (not the whole usage) and exit 1, like every other error."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USER, f"{self.prog}: error: {message} (see --help)\n")
 
 
 def register(sub: Any) -> None:
@@ -34,7 +27,7 @@ def register(sub: Any) -> None:
         "server is configured (`deepworkzone login`).",
     )
     cmds = parser.add_subparsers(
-        title="sessions commands", metavar="COMMAND", parser_class=OneLineParser
+        title="sessions commands", metavar="COMMAND", parser_class=type(parser)
     )
     parser.set_defaults(func=lambda _args: parser.print_help() or 0)
 
