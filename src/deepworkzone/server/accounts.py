@@ -34,7 +34,7 @@ def ensure_user(db: Session, email: str, org_name: str) -> User:
         raise AccountError("the org name may not be empty")
     org = db.scalar(select(Org).where(Org.name == org_name))
     if org is None:
-        org = Org(name=org_name, created_at=utcnow())
+        org = Org(name=org_name, created_at=utcnow(), sessions_generation=0)
         db.add(org)
         db.flush()
     user = db.scalar(select(User).where(User.email == email))

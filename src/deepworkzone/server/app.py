@@ -11,11 +11,13 @@ from fastapi.responses import JSONResponse
 from deepworkzone import __version__
 from deepworkzone.server.db import make_engine, migrate, session_factory
 from deepworkzone.server.errors import validation_error_handler
+from deepworkzone.server.list_cache import LruCache
 from deepworkzone.server.ratelimit import (
     DEFAULT_PER_MINUTE,
     FixedWindowLimiter,
     RateLimitMiddleware,
 )
+from deepworkzone.server.rendering import RenderCache
 from deepworkzone.server.routes import api_keys, participation, sessions_item, sessions_list
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,8 @@ def create_app(
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.render_cache = RenderCache()
+    app.state.list_cache = LruCache[tuple[object, ...], tuple[bytes, int]](2048)
     app.state.limiter = limiter or FixedWindowLimiter(rate_limit_per_minute)
     app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter)
     app.add_exception_handler(RequestValidationError, validation_error_handler)

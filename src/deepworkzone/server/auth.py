@@ -6,7 +6,7 @@ No cache: a revoked key must stop working on the very next request.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -14,7 +14,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from deepworkzone.server.orm import ApiKeyRow, User
+from deepworkzone.server.orm import ApiKeyRow, Org, User
 from deepworkzone.server.timeutil import utcnow
 from deepworkzone.server.tokens import PREFIX, token_hash
 
@@ -35,7 +35,9 @@ class Caller:
         return self.role == "GUEST"
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    # async only to skip a thread-pool round trip: opening and closing a Session does no I/O
+    # worth the name; the queries run in the (sync) endpoints, on the pool.
     with request.app.state.sessions() as db:
         yield db
 
@@ -71,13 +73,16 @@ def get_caller(request: Request, db: Db) -> Caller:
             User.id,
             User.org_id,
             User.email,
+            Org.sessions_generation,
         )
         .join(User, User.id == ApiKeyRow.user_id)
+        .join(Org, Org.id == User.org_id)
         .where(ApiKeyRow.token_hash == token_hash(token))
     ).first()
     if row is None or row[2] is not None:
         raise _unauthorized("unknown or revoked API key")
-    key_id, role, _revoked, last_used, user_id, org_id, email = row
+    key_id, role, _revoked, last_used, user_id, org_id, email, generation = row
+    request.state.sessions_generation = generation
     now = utcnow()
     if last_used is None or now - last_used > _LAST_USED_RESOLUTION:
         db.execute(update(ApiKeyRow).where(ApiKeyRow.id == key_id).values(last_used_at=now))

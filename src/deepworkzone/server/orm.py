@@ -34,6 +34,9 @@ class Org(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Bumped by every change to the org's sessions or participations; list answers are
+    # cached under it (see list_cache.py).
+    sessions_generation: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class User(Base):
@@ -98,7 +101,23 @@ class SessionRow(Base):
     week_pos: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
-        Index("ix_sessions_org_kind_first", "org_id", "kind", "first_date"),
+        # Covers occurs_on_clause: equality on the leading columns per kind, then the range;
+        # the visibility, sort and version columns at the end make a day's page an index-only
+        # query.
+        Index(
+            "ix_sessions_series",
+            "org_id",
+            "kind",
+            "month_day",
+            "week_pos",
+            "first_date",
+            "last_date",
+            "weekday_mask",
+            "is_public",
+            "created_by",
+            "start_minute",
+            "version",
+        ),
         Index("ix_sessions_org_last", "org_id", "last_date"),
     )
 

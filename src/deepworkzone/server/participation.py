@@ -12,6 +12,7 @@ from deepworkzone.domain.clock import zone
 from deepworkzone.domain.models import Participant, ParticipantRole, Participation
 from deepworkzone.server.auth import Caller
 from deepworkzone.server.errors import unprocessable
+from deepworkzone.server.list_cache import bump
 from deepworkzone.server.orm import ParticipationRow, SessionRow, User
 from deepworkzone.server.session_store import touch
 from deepworkzone.server.timeutil import aware, utcnow
@@ -101,6 +102,7 @@ def join(db: Session, caller: Caller, row: SessionRow, day: dt.date | None) -> P
     if part.left_at is not None:
         part.left_at = None
         part.joined_at = utcnow()
+    bump(db, row.org_id)  # "shared with me" and who sees a private session changed
     db.commit()
     return _as_participation(row, caller, collaborator_ids(db, row.id), part)
 
@@ -117,6 +119,7 @@ def leave(db: Session, caller: Caller, row: SessionRow, day: dt.date | None) -> 
     if part is None:
         raise HTTPException(409, detail=f"you have not joined session {row.id}")
     part.left_at = utcnow()
+    bump(db, row.org_id)
     db.commit()
     return _as_participation(row, caller, collaborator_ids(db, row.id), part)
 
@@ -138,7 +141,9 @@ def complete(
         part.focused_minutes = minutes
     if row.created_by == caller.user_id and not row.is_recurring and row.status != "completed":
         row.status = "completed"
-        touch(row)
+        touch(db, row)
+    else:
+        bump(db, row.org_id)
     db.commit()
     return _as_participation(row, caller, collaborator_ids(db, row.id), part)
 

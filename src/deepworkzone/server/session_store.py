@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from deepworkzone.domain.models import SessionCreate, SessionFields, SessionUpdate
 from deepworkzone.server.auth import Caller
 from deepworkzone.server.errors import unprocessable
+from deepworkzone.server.list_cache import bump
 from deepworkzone.server.orm import Collaborator, DeletedOccurrence, SessionRow, User
 from deepworkzone.server.timeutil import utcnow
 from deepworkzone.server.visibility import collaborator_ids, deleted_days
@@ -75,6 +76,7 @@ def create(db: Session, caller: Caller, body: SessionCreate) -> SessionRow:
     db.add(row)
     db.flush()
     _set_collaborators(db, row.id, collaborators)
+    bump(db, row.org_id)
     db.commit()
     return row
 
@@ -96,15 +98,22 @@ def update(db: Session, caller: Caller, row: SessionRow, body: SessionUpdate) ->
     if "collaborator" in body.model_fields_set:
         _set_collaborators(db, row.id, resolve_collaborators(db, caller, fields.collaborator))
     write_fields(row, fields)
-    touch(row)
+    touch(db, row)
     db.commit()
     return row
 
 
-def touch(row: SessionRow) -> None:
-    """Mark a change: a new ETag and updated_at."""
+def touch(db: Session, row: SessionRow) -> None:
+    """Mark a change: a new ETag and updated_at, and the org's lists out of date."""
     row.updated_at = utcnow()
     row.version += 1
+    bump(db, row.org_id)
+
+
+def delete_series(db: Session, row: SessionRow) -> None:
+    bump(db, row.org_id)
+    db.delete(row)
+    db.commit()
 
 
 def delete_occurrence(db: Session, row: SessionRow, day: dt.date | None) -> None:
@@ -121,5 +130,5 @@ def delete_occurrence(db: Session, row: SessionRow, day: dt.date | None) -> None
     if not recurrence_of(row, deleted).occurs_on(day):
         unprocessable(("query", "date"), f"session {row.id} has no occurrence on {day}")
     db.add(DeletedOccurrence(session_id=row.id, day=day))
-    touch(row)
+    touch(db, row)
     db.commit()

@@ -8,6 +8,7 @@ else is answered 404, so that a session's existence never leaks.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from fastapi import HTTPException
 from sqlalchemy import ColumnElement, and_, exists, or_, select
@@ -38,11 +39,16 @@ def mine_or_shared(caller: Caller) -> ColumnElement[bool]:
     return or_(SessionRow.created_by == caller.user_id, invited(caller), joined(caller))
 
 
-def visible(caller: Caller) -> ColumnElement[bool]:
-    in_org = SessionRow.org_id == caller.org_id
-    if caller.is_guest:
-        return and_(in_org, SessionRow.is_public.is_(True))
-    return and_(in_org, or_(SessionRow.is_public.is_(True), mine_or_shared(caller)))
+@functools.lru_cache(maxsize=1024)
+def visible(caller: Caller, *, org_scoped: bool = True) -> ColumnElement[bool]:
+    """Sessions the caller may see. ``org_scoped=False`` leaves out the org test for a query
+    that already restricts the org in a better place (see series_index.occurs_on_clause)."""
+    shown = (
+        SessionRow.is_public.is_(True)
+        if caller.is_guest
+        else or_(SessionRow.is_public.is_(True), mine_or_shared(caller))
+    )
+    return and_(SessionRow.org_id == caller.org_id, shown) if org_scoped else shown
 
 
 def not_found(session_id: int) -> HTTPException:

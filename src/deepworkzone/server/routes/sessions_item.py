@@ -122,8 +122,7 @@ def delete_session(
     else:
         if row.created_by != caller.user_id:
             raise HTTPException(403, detail="only the owner may delete the whole session")
-        db.delete(row)
-        db.commit()
+        session_store.delete_series(db, row)
     return Response(status_code=204)
 
 

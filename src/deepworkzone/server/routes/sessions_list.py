@@ -6,16 +6,13 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import TypeAdapter
 
 from deepworkzone.domain.models import Session
 from deepworkzone.server.auth import CurrentCaller, Db
 from deepworkzone.server.errors import unprocessable
 from deepworkzone.server.listing import Filters, list_sessions
-from deepworkzone.server.wire import to_session
 
 router = APIRouter(tags=["sessions"])
-_SESSIONS = TypeAdapter(list[Session])
 MAX_PER_PAGE = 100
 
 
@@ -63,13 +60,15 @@ def get_sessions(
         day_start=day_start,
         day_ends=day_ends,
     )
-    found = list_sessions(db, caller, filters, page, per_page)
-    sessions = [
-        to_session(row, found.collaborators.get(row.id, []), found.deleted.get(row.id, []))
-        for row in found.rows
-    ]
-    headers = {"X-Total-Count": str(found.total)}
-    link = _link_header(request, page, per_page, found.total)
+    key = (caller, request.state.sessions_generation, filters, page, per_page)
+    cached = request.app.state.list_cache.get(key)
+    if cached is None:
+        found = list_sessions(db, request.app.state.render_cache, caller, filters, page, per_page)
+        cached = (b"[" + b",".join(s.json for s in found.sessions) + b"]", found.total)
+        request.app.state.list_cache.put(key, cached)
+    body, total = cached
+    headers = {"X-Total-Count": str(total)}
+    link = _link_header(request, page, per_page, total)
     if link:
         headers["Link"] = link
-    return Response(_SESSIONS.dump_json(sessions), media_type="application/json", headers=headers)
+    return Response(body, media_type="application/json", headers=headers)

@@ -21,6 +21,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("name", sa.String(200), nullable=False, unique=True),
         sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("sessions_generation", sa.Integer, nullable=False, server_default="0"),
     )
     op.create_table(
         "users",
@@ -77,7 +78,23 @@ def upgrade() -> None:
         sa.Column("month_day", sa.Integer, nullable=False),
         sa.Column("week_pos", sa.Integer, nullable=False),
     )
-    op.create_index("ix_sessions_org_kind_first", "sessions", ["org_id", "kind", "first_date"])
+    op.create_index(
+        "ix_sessions_series",
+        "sessions",
+        [
+            "org_id",
+            "kind",
+            "month_day",
+            "week_pos",
+            "first_date",
+            "last_date",
+            "weekday_mask",
+            "is_public",
+            "created_by",
+            "start_minute",
+            "version",
+        ],
+    )
     op.create_index("ix_sessions_org_last", "sessions", ["org_id", "last_date"])
     op.create_table(
         "session_collaborators",
