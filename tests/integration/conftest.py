@@ -101,14 +101,16 @@ LiveServerFactory = Callable[..., LiveServer]
 
 @pytest.fixture
 def live_server_factory(tmp_path: Path) -> Iterator[LiveServerFactory]:
-    """Start servers with create_app's keyword arguments, each on a fresh SQLite file."""
+    """Start servers with create_app's keyword arguments, each on a fresh SQLite file unless
+    given ``db_url`` (e.g. a second server on the first one's database)."""
     from deepworkzone.server.app import create_app
 
     started: list[tuple[LiveServer, _ServerThread]] = []
 
-    def start(**options: Any) -> LiveServer:
-        db_path = tmp_path / f"server-{len(started)}.db"
-        db_url = f"sqlite:///{db_path}"
+    def start(db_url: str | None = None, **options: Any) -> LiveServer:
+        """A new server; ``db_url`` shares another one's database (default: a fresh file)."""
+        if db_url is None:
+            db_url = f"sqlite:///{tmp_path / f'server-{len(started)}.db'}"
         app = create_app(db_url, **options)
         thread = _ServerThread(app)
         thread.start()
