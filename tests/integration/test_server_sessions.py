@@ -199,3 +199,23 @@ def test_delete_one_occurrence_of_a_series(live_server: LiveServer, session_body
     bad_scope = client.delete(f"/sessions/{session_id}", params={"scope": "everything"})
     assert bad_scope.status_code == 422
     assert bad_scope.json()["detail"][0]["field"] == "query.scope"
+
+
+def test_out_of_range_ids_and_nul_characters_are_422_not_500(
+    live_server: LiveServer, session_body: Body
+) -> None:
+    client = live_server.client(live_server.create_user("me@acme.test"))
+    huge = 2**64
+    checks = {
+        "path.session_id": client.get(f"/sessions/{huge}"),
+        "query.page": client.get("/sessions", params={"page": huge}),
+        "body.collaborator.0": client.post("/sessions", json=session_body(collaborator=[huge])),
+        "body.name": client.post("/sessions", json=session_body(name="a\x00b")),
+        "query.keyword": client.get("/sessions", params={"keyword": "a\x00b"}),
+        "body": client.post(
+            "/sessions", content=b"{oops", headers={"content-type": "application/json"}
+        ),
+    }
+    for field, response in checks.items():
+        assert response.status_code == 422, field
+        assert response.json()["detail"][0]["field"] == field

@@ -18,12 +18,13 @@ def _entry(error: dict[str, Any]) -> dict[str, Any]:
     for prefix in _PREFIXES:
         if msg.startswith(prefix):
             msg = msg[len(prefix) :]
+    if error.get("type") == "json_invalid":
+        # pydantic adds the character position to the location; the body is what is bad.
+        loc, msg = ["body"], "the body is not valid JSON"
+    elif error.get("type") == "missing":
+        msg = "field required"
     # Model-level checks are reported at "body"; they name their fields in the message.
     field = ".".join(loc)
-    if error.get("type") == "missing":
-        msg = "field required"
-    elif error.get("type") == "json_invalid":
-        msg = "the body is not valid JSON"
     return {"loc": loc, "field": field, "msg": f"{field}: {msg}", "type": error.get("type")}
 
 

@@ -14,6 +14,7 @@ from deepworkzone.server.auth import Caller
 from deepworkzone.server.errors import unprocessable
 from deepworkzone.server.list_cache import bump
 from deepworkzone.server.orm import Collaborator, DeletedOccurrence, SessionRow, User
+from deepworkzone.server.routes.params import MAX_ID
 from deepworkzone.server.timeutil import utcnow
 from deepworkzone.server.visibility import collaborator_ids, deleted_days
 from deepworkzone.server.wire import recurrence_of, to_fields, write_fields
@@ -31,7 +32,8 @@ def check_org(caller: Caller, org_id: int | None) -> None:
 
 def resolve_collaborators(db: Session, caller: Caller, items: list[int | str]) -> list[int]:
     """User ids of the org members named by id or e-mail; 422 for anyone else."""
-    wanted_ids = {item for item in items if isinstance(item, int)}
+    # Out-of-range ids cannot name anyone (and would overflow the column in the query).
+    wanted_ids = {item for item in items if isinstance(item, int) and 1 <= item <= MAX_ID}
     wanted_emails = {item for item in items if isinstance(item, str)}
     by_id: dict[int, int] = {}
     by_email: dict[str, int] = {}
@@ -65,7 +67,20 @@ def _set_collaborators(db: Session, session_id: int, user_ids: list[int]) -> Non
     db.add_all(Collaborator(session_id=session_id, user_id=uid) for uid in user_ids)
 
 
+def reject_nul(data: object, loc: tuple[str | int, ...] = ("body",)) -> None:
+    """422 for a NUL character anywhere: PostgreSQL cannot store one in text."""
+    if isinstance(data, str) and "\x00" in data:
+        unprocessable(loc, "may not contain NUL characters")
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            reject_nul(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            reject_nul(value, (*loc, index))
+
+
 def create(db: Session, caller: Caller, body: SessionCreate) -> SessionRow:
+    reject_nul(body.model_dump())
     check_org(caller, body.org_id)
     collaborators = resolve_collaborators(db, caller, body.collaborator)
     now = utcnow()
@@ -93,6 +108,7 @@ def merged(current: SessionFields, body: SessionUpdate) -> SessionCreate:
 def update(db: Session, caller: Caller, row: SessionRow, body: SessionUpdate) -> SessionRow:
     current = to_fields(row, collaborator_ids(db, row.id))
     fields = merged(current, body)
+    reject_nul(body.model_dump(exclude_unset=True))
     if "org_id" in body.model_fields_set and body.org_id != row.org_id:
         check_org(caller, body.org_id)
     if "collaborator" in body.model_fields_set:

@@ -9,6 +9,8 @@ from deepworkzone.domain.models import ApiKey, ApiKeyCreate, ApiKeyCreated
 from deepworkzone.server.accounts import issue_key, revoke
 from deepworkzone.server.auth import CurrentCaller, Db, require_user_role
 from deepworkzone.server.orm import ApiKeyRow, User
+from deepworkzone.server.routes.params import KeyId
+from deepworkzone.server.session_store import reject_nul
 from deepworkzone.server.timeutil import aware
 
 router = APIRouter(tags=["api-keys"])
@@ -27,6 +29,7 @@ def _wire(key: ApiKeyRow) -> ApiKey:
 @router.post("/api-keys", status_code=201, response_model=ApiKeyCreated)
 def create_key(body: ApiKeyCreate, caller: CurrentCaller, db: Db) -> ApiKeyCreated:
     require_user_role(caller, "manage API keys")
+    reject_nul(body.model_dump())
     user = db.get(User, caller.user_id)
     assert user is not None  # the caller's key was just resolved to this user
     issued = issue_key(db, user, body.name, body.role)
@@ -46,7 +49,7 @@ def list_keys(caller: CurrentCaller, db: Db) -> list[ApiKey]:
 
 
 @router.delete("/api-keys/{key_id}", status_code=204)
-def revoke_key(key_id: int, caller: CurrentCaller, db: Db) -> Response:
+def revoke_key(key_id: KeyId, caller: CurrentCaller, db: Db) -> Response:
     require_user_role(caller, "manage API keys")
     key = db.get(ApiKeyRow, key_id)
     if key is None or key.user_id != caller.user_id or key.revoked_at is not None:

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from deepworkzone.domain.models import CompleteRequest, JoinRequest, Participant, Participation
 from deepworkzone.server import participation as service
 from deepworkzone.server.auth import CurrentCaller, Db, require_user_role
+from deepworkzone.server.routes.params import SessionId
 from deepworkzone.server.visibility import load_visible
 
 router = APIRouter(tags=["participation"])
@@ -16,7 +17,7 @@ router = APIRouter(tags=["participation"])
 
 @router.post("/sessions/{session_id}/join", response_model=Participation)
 def join_session(
-    session_id: int, caller: CurrentCaller, db: Db, body: JoinRequest | None = None
+    session_id: SessionId, caller: CurrentCaller, db: Db, body: JoinRequest | None = None
 ) -> Participation:
     row = load_visible(db, caller, session_id)
     return service.join(db, caller, row, body.date if body else None)
@@ -24,7 +25,7 @@ def join_session(
 
 @router.post("/sessions/{session_id}/leave", response_model=Participation)
 def leave_session(
-    session_id: int, caller: CurrentCaller, db: Db, body: JoinRequest | None = None
+    session_id: SessionId, caller: CurrentCaller, db: Db, body: JoinRequest | None = None
 ) -> Participation:
     row = load_visible(db, caller, session_id)
     require_user_role(caller, "leave sessions")
@@ -33,7 +34,7 @@ def leave_session(
 
 @router.post("/sessions/{session_id}/complete", response_model=Participation)
 def complete_session(
-    session_id: int, caller: CurrentCaller, db: Db, body: CompleteRequest | None = None
+    session_id: SessionId, caller: CurrentCaller, db: Db, body: CompleteRequest | None = None
 ) -> Participation:
     row = load_visible(db, caller, session_id)
     require_user_role(caller, "complete sessions")
@@ -43,7 +44,7 @@ def complete_session(
 
 @router.get("/sessions/{session_id}/participants", response_model=list[Participant])
 def get_participants(
-    session_id: int, caller: CurrentCaller, db: Db, date: dt.date | None = None
+    session_id: SessionId, caller: CurrentCaller, db: Db, date: dt.date | None = None
 ) -> list[Participant]:
     row = load_visible(db, caller, session_id)
     return service.participants(db, row, date)

@@ -14,6 +14,7 @@ from deepworkzone.server import session_store
 from deepworkzone.server.auth import Caller, CurrentCaller, Db, require_user_role
 from deepworkzone.server.orm import SessionRow
 from deepworkzone.server.participation import participation_for
+from deepworkzone.server.routes.params import SessionId
 from deepworkzone.server.visibility import (
     collaborator_ids,
     deleted_days,
@@ -76,7 +77,9 @@ def create_session(
     response_model=Session,
     summary="One session with the caller's participation",
 )
-def get_session(session_id: int, caller: CurrentCaller, db: Db, response: Response) -> Session:
+def get_session(
+    session_id: SessionId, caller: CurrentCaller, db: Db, response: Response
+) -> Session:
     row = load_visible(db, caller, session_id)
     return _answer(db, row, response, participation_for(db, caller, row))
 
@@ -88,7 +91,7 @@ def get_session(session_id: int, caller: CurrentCaller, db: Db, response: Respon
     responses={412: {"description": "If-Match / If-Unmodified-Since no longer match"}},
 )
 def put_session(
-    session_id: int,
+    session_id: SessionId,
     body: SessionUpdate,
     caller: CurrentCaller,
     db: Db,
@@ -108,7 +111,7 @@ def put_session(
     summary="Delete a session, or one occurrence of a recurring one",
 )
 def delete_session(
-    session_id: int,
+    session_id: SessionId,
     caller: CurrentCaller,
     db: Db,
     scope: Literal["series", "occurrence"] = "series",

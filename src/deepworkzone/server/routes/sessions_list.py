@@ -11,6 +11,7 @@ from deepworkzone.domain.models import Session
 from deepworkzone.server.auth import CurrentCaller, Db
 from deepworkzone.server.errors import unprocessable
 from deepworkzone.server.listing import Filters, list_sessions
+from deepworkzone.server.routes.params import OrgIdFilter, PageNumber
 
 router = APIRouter(tags=["sessions"])
 MAX_PER_PAGE = 100
@@ -35,7 +36,7 @@ def get_sessions(
     request: Request,
     caller: CurrentCaller,
     db: Db,
-    org_id: Annotated[int | None, Query(ge=1)] = None,
+    org_id: OrgIdFilter = None,
     channel: Literal["public", "private"] | None = None,
     type: Literal["drop-in", "standard"] | None = None,
     date: Annotated[dt.date | None, Query(description="sessions occurring that day")] = None,
@@ -44,9 +45,12 @@ def get_sessions(
     keyword: Annotated[str | None, Query(max_length=200)] = None,
     day_start: dt.date | None = None,
     day_ends: dt.date | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
 ) -> Response:
+    if keyword is not None and not keyword.isprintable():
+        # PostgreSQL refuses NUL in text; no session name holds control characters anyway.
+        unprocessable(("query", "keyword"), "may not contain control characters")
     if day_start is not None and day_ends is not None and day_ends < day_start:
         unprocessable(("query", "day_ends"), f"{day_ends} is before day_start {day_start}")
     filters = Filters(
