@@ -114,3 +114,18 @@ def test_missing_malformed_or_unknown_tokens_are_401(live_server: LiveServer, he
         response = client.request(method, path, headers=headers, json={})
         assert response.status_code == 401, (method, path)
         assert "detail" in response.json()
+
+
+def test_every_answer_is_utf8_json_with_a_detail_on_errors(live_server: LiveServer) -> None:
+    client = live_server.client(live_server.create_user("me@acme.test"))
+    answers = {
+        200: client.get("/sessions"),
+        401: live_server.client().get("/sessions"),
+        404: client.get("/sessions/12345"),
+        422: client.get("/sessions", params={"date": "soon"}),
+    }
+    for status, response in answers.items():
+        assert response.status_code == status
+        assert response.headers["content-type"] == "application/json; charset=utf-8", status
+        if status >= 400:
+            assert "detail" in response.json()

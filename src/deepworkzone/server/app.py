@@ -7,10 +7,11 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from deepworkzone import __version__
 from deepworkzone.server.db import make_engine, migrate, session_factory
-from deepworkzone.server.errors import validation_error_handler
+from deepworkzone.server.errors import JsonResponse, http_error_handler, validation_error_handler
 from deepworkzone.server.list_cache import LruCache
 from deepworkzone.server.ratelimit import (
     DEFAULT_PER_MINUTE,
@@ -24,10 +25,28 @@ log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 
+DESCRIPTION = """Sessions API v1: timed focus sessions, participation and API keys.
+
+* **Auth**: `Authorization: Bearer <token>`; missing, unknown or revoked tokens are 401.
+  GUEST keys read the org's public sessions and join them; anything else is 403.
+* **Visibility**: a session of another org, or a private one you neither own, are invited
+  to, nor joined, is 404 everywhere.
+* **org_id** in a body must be your own org (else 422); left out, it is your org. As a list
+  filter, another org's id gives an empty list.
+* **Concurrency**: GET and PUT answer an `ETag` and `Last-Modified`; a PUT whose `If-Match`
+  or `If-Unmodified-Since` no longer matches is **412**.
+* **Delete**: owner or collaborator may delete one occurrence; only the owner the series.
+* **Complete**: records the caller's completion (joining first if needed); the owner
+  completing a one-off session also sets its status to `completed`.
+* **Rate limit**: per API key, fixed one-minute window (`deepworkzone serve --rate-limit`,
+  default 600); every answer carries `X-RateLimit-Limit/Remaining/Reset`; past it, 429
+  with `Retry-After`.
+"""
+
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return JSONResponse(status_code=500, content={"detail": "internal server error"})
+    return JsonResponse(status_code=500, content={"detail": "internal server error"})
 
 
 def create_app(
@@ -42,7 +61,8 @@ def create_app(
     app = FastAPI(
         title="Deep Work Zone Sessions API",
         version=__version__,
-        description="Sessions API v1: timed focus sessions, participation and API keys.",
+        description=DESCRIPTION,
+        default_response_class=JsonResponse,
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
@@ -51,6 +71,7 @@ def create_app(
     app.state.limiter = limiter or FixedWindowLimiter(rate_limit_per_minute)
     app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_exception_handler(Exception, _internal_error)
     for module in (sessions_list, sessions_item, participation, api_keys):
         app.include_router(module.router, prefix=API_PREFIX)

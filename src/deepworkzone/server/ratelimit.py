@@ -90,7 +90,7 @@ class RateLimitMiddleware:
                     "type": "http.response.start",
                     "status": 429,
                     "headers": [
-                        (b"content-type", b"application/json"),
+                        (b"content-type", b"application/json; charset=utf-8"),
                         (b"content-length", str(len(body)).encode()),
                         (b"retry-after", str(verdict.reset_seconds).encode()),
                         *headers,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from deepworkzone.domain.models import Session
 from deepworkzone.server.auth import CurrentCaller, Db
-from deepworkzone.server.errors import unprocessable
+from deepworkzone.server.errors import JSON_MEDIA_TYPE, unprocessable
 from deepworkzone.server.listing import Filters, list_sessions
 from deepworkzone.server.routes.params import OrgIdFilter, PageNumber
 
@@ -75,4 +75,4 @@ def get_sessions(
     link = _link_header(request, page, per_page, total)
     if link:
         headers["Link"] = link
-    return Response(body, media_type="application/json", headers=headers)
+    return Response(body, media_type=JSON_MEDIA_TYPE, headers=headers)
