@@ -1,4 +1,4 @@
-"""The SQL day query (series_index.occurs_on_clause) against Recurrence, on a real SQLite file.
+"""The SQL day query (series_index.OCCURS_ON) against Recurrence, on a real SQLite file.
 
 The list endpoint trusts SQL to page and count; these tests hold it to Recurrence's answers
 for every day of two years over a few hundred random series, including deleted occurrences,
@@ -26,7 +26,7 @@ from deepworkzone.server.db import make_engine, migrate, session_factory
 from deepworkzone.server.listing import Filters, list_sessions
 from deepworkzone.server.orm import DeletedOccurrence, SessionRow
 from deepworkzone.server.rendering import RenderCache
-from deepworkzone.server.series_index import occurs_on_clause
+from deepworkzone.server.series_index import OCCURS_ON, occurs_on_params
 from deepworkzone.server.timeutil import utcnow
 from deepworkzone.server.wire import write_fields
 
@@ -108,7 +108,8 @@ def test_sql_finds_exactly_the_sessions_recurrence_says_occur_each_day(
     db, expected = seeded
     for offset in range(DAYS):
         day = START + dt.timedelta(days=offset)
-        found = set(db.scalars(select(SessionRow.id).where(occurs_on_clause(day, 1))))
+        query = select(SessionRow.id).where(OCCURS_ON)
+        found = set(db.scalars(query, occurs_on_params(day, org_id=1)))
         wanted = {session_id for session_id, rec in expected.items() if rec.occurs_on(day)}
         assert found == wanted, day
 

@@ -16,7 +16,7 @@ from deepworkzone.domain.recurrence import Recurrence, SessionLike
 from deepworkzone.server.auth import Caller
 from deepworkzone.server.orm import DeletedOccurrence, SessionRow
 from deepworkzone.server.rendering import RenderCache, Rendered, render
-from deepworkzone.server.series_index import ONCE, occurs_on_clause, overlaps_clause
+from deepworkzone.server.series_index import OCCURS_ON, ONCE, occurs_on_params, overlaps_clause
 from deepworkzone.server.visibility import mine_or_shared, visible
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,10 @@ class Page:
     total: int
 
 
-def _conditions(caller: Caller, f: Filters) -> list[ColumnElement[bool]]:
-    # With a date the org test sits inside occurs_on_clause: a top-level one would lead
+def _conditions(caller: Caller, f: Filters) -> tuple[list[ColumnElement[bool]], dict[str, object]]:
+    """The WHERE terms of ``f`` and the values of their bound parameters."""
+    params: dict[str, object] = {}
+    # With a date the org test sits inside OCCURS_ON: a top-level one would lead
     # SQLite to scan the org instead of seeking the series index.
     where = [visible(caller, org_scoped=f.date is None)]
     if f.org_id is not None and f.org_id != caller.org_id:
@@ -78,10 +80,11 @@ def _conditions(caller: Caller, f: Filters) -> list[ColumnElement[bool]]:
     if f.keyword:
         where.append(func.lower(SessionRow.name).contains(f.keyword.lower(), autoescape=True))
     if f.date is not None:
-        where.append(occurs_on_clause(f.date, caller.org_id))
+        where.append(OCCURS_ON)
+        params.update(occurs_on_params(f.date, caller.org_id))
     if f.day_start is not None or f.day_ends is not None:
         where.append(overlaps_clause(f.day_start, f.day_ends))
-    return where
+    return where, params
 
 
 def _order(f: Filters) -> tuple[Any, ...]:
@@ -93,10 +96,11 @@ def _order(f: Filters) -> tuple[Any, ...]:
 def list_sessions(
     db: Session, cache: RenderCache, caller: Caller, f: Filters, page: int, per_page: int
 ) -> Page:
-    where = _conditions(caller, f)
+    where, params = _conditions(caller, f)
     offset = (page - 1) * per_page
     if f.day_start is None and f.day_ends is None:
         # SQL is exact here (series_index.py): page and count in SQL.
+        versions: list[int] | None
         if f.date is not None:
             # A day matches a few hundred rows at most: one index-only query gives the sorted
             # ids and their count (a COUNT plus a sorted page of full rows costs twice that).
@@ -104,7 +108,8 @@ def list_sessions(
             found = (
                 db.connection()
                 .execute(
-                    select(SessionRow.id, SessionRow.version).where(*where).order_by(*_order(f))
+                    select(SessionRow.id, SessionRow.version).where(*where).order_by(*_order(f)),
+                    params,
                 )
                 .all()
             )
@@ -112,7 +117,8 @@ def list_sessions(
             page_ids = [row[0] for row in found[offset : offset + per_page]]
             versions = [row[1] for row in found[offset : offset + per_page]]
         else:
-            total = db.scalar(select(func.count()).select_from(SessionRow).where(*where)) or 0
+            count = select(func.count()).select_from(SessionRow).where(*where)
+            total = db.scalar(count, params) or 0
             versions = None
             page_ids = list(
                 db.scalars(
@@ -120,7 +126,8 @@ def list_sessions(
                     .where(*where)
                     .order_by(*_order(f))
                     .offset(offset)
-                    .limit(per_page)
+                    .limit(per_page),
+                    params,
                 )
             )
         sessions = render(db, cache, page_ids, versions)
@@ -136,7 +143,7 @@ def list_sessions(
             return False
         return not ranged or _occurs_in(rec, f.day_start, f.day_ends)
 
-    ids = _confirmed_ids(db, where, _order(f), check)
+    ids = _confirmed_ids(db, where, params, _order(f), check)
     return Page(render(db, cache, ids[offset : offset + per_page]), len(ids))
 
 
@@ -164,16 +171,20 @@ def _occurs_in(rec: Recurrence, start: dt.date | None, end: dt.date | None) -> b
 def _confirmed_ids(
     db: Session,
     where: Sequence[ColumnElement[bool]],
+    params: dict[str, object],
     order: tuple[Any, ...],
     check: Callable[[Recurrence], bool],
 ) -> list[int]:
-    candidates = db.execute(select(*_RECURRENCE_COLUMNS).where(*where).order_by(*order)).all()
+    candidates = db.execute(
+        select(*_RECURRENCE_COLUMNS).where(*where).order_by(*order), params
+    ).all()
     deleted: dict[int, list[dt.date]] = defaultdict(list)
     ids_subquery = select(SessionRow.id).where(*where, SessionRow.kind != ONCE)
     for session_id, day in db.execute(
         select(DeletedOccurrence.session_id, DeletedOccurrence.day).where(
             DeletedOccurrence.session_id.in_(ids_subquery)
-        )
+        ),
+        params,
     ):
         deleted[session_id].append(day)
     confirmed = []

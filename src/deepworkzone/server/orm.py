@@ -101,7 +101,7 @@ class SessionRow(Base):
     week_pos: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
-        # Covers occurs_on_clause: equality on the leading columns per kind, then the range;
+        # Covers OCCURS_ON: equality on the leading columns per kind, then the range;
         # the visibility, sort and version columns at the end make a day's page an index-only
         # query.
         Index(

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Date, Integer, and_, bindparam, exists, false, or_, select
 
 from deepworkzone.domain.recurrence import LAST_WEEK, Recurrence
 from deepworkzone.server.orm import DeletedOccurrence, SessionRow
@@ -70,51 +69,33 @@ def index_for(rec: Recurrence) -> SeriesIndex:
     )
 
 
-@functools.lru_cache(maxsize=1024)
-def occurs_on_clause(day: dt.date, org_id: int) -> ColumnElement[bool]:
-    """SQL for "this session of org ``org_id`` has an occurrence on ``day``" (deleted
-    occurrences excluded).
-
-    One branch per kind, each led by equalities on the columns of ix_sessions_series (the org
-    repeated in every branch, which is what lets SQLite plan a multi-index OR), so the answer
-    takes a few index seeks (one-off sessions: an exact seek on the date) instead of a scan of
-    every series: 0.2 ms instead of 10 ms for 10,000 sessions. Cached: expressions are
-    immutable, and building this one costs more than running it.
-    """
-    month_length = calendar.monthrange(day.year, day.month)[1]
-    has_weekday = SessionRow.weekday_mask.op("&")(_bit(day.isoweekday())) != 0
-    positions = [(day.day - 1) // 7 + 1]
-    if day.day + 7 > month_length:
-        positions.append(LAST_WEEK)
+def _occurs_on_template() -> ColumnElement[bool]:
+    day = bindparam("occ_day", type_=Date)
+    org = SessionRow.org_id == bindparam("occ_org", type_=Integer)
+    has_weekday = SessionRow.weekday_mask.op("&")(bindparam("occ_bit", type_=Integer)) != 0
     in_bounds = and_(SessionRow.first_date <= day, SessionRow.last_date >= day)
     no_extras = and_(SessionRow.month_day == 0, SessionRow.week_pos == 0)
-    org = SessionRow.org_id == org_id
-    month_days = [day.day]
-    if day.day == month_length:
-        # Fallback 1 moves the 29th..31st to the last day of shorter months.
-        month_days += list(range(day.day + 1, 32))
-    month_day = and_(
-        org,
-        SessionRow.kind == MONTH_DAY,
-        SessionRow.month_day.in_(month_days),
-        SessionRow.week_pos == 0,
-        in_bounds,
-    )
-    if len(month_days) > 1:
-        month_day = and_(
-            month_day,
-            or_(SessionRow.month_day == day.day, SessionRow.fallback_option == 1),
-        )
     pattern = or_(
         and_(org, SessionRow.kind == ONCE, no_extras, SessionRow.first_date == day),
         and_(org, SessionRow.kind == DAILY, no_extras, in_bounds),
         and_(org, SessionRow.kind == WEEKLY, no_extras, in_bounds, has_weekday),
-        month_day,
+        and_(
+            org,
+            SessionRow.kind == MONTH_DAY,
+            SessionRow.month_day.in_(bindparam("occ_month_days", expanding=True)),
+            SessionRow.week_pos == 0,
+            in_bounds,
+            # The days after the month's last one only count with fallback 1.
+            or_(
+                SessionRow.month_day == bindparam("occ_month_day", type_=Integer),
+                SessionRow.fallback_option == 1,
+            ),
+        ),
         and_(
             org,
             SessionRow.kind == MONTH_WEEK,
             SessionRow.month_day == 0,
-            SessionRow.week_pos.in_(positions),
+            SessionRow.week_pos.in_(bindparam("occ_positions", expanding=True)),
             in_bounds,
             has_weekday,
         ),
@@ -127,6 +108,37 @@ def occurs_on_clause(day: dt.date, org_id: int) -> ColumnElement[bool]:
             )
         ),
     )
+
+
+OCCURS_ON: ColumnElement[bool] = _occurs_on_template()
+"""SQL for "this session of org ``occ_org`` has an occurrence on ``occ_day``" (deleted
+occurrences excluded); execute it with ``occurs_on_params``.
+
+One branch per kind, each led by equalities on the columns of ix_sessions_series (the org
+repeated in every branch, which is what lets SQLite plan a multi-index OR), so the answer takes
+a few index seeks (one-off sessions: an exact seek on the date) instead of a scan of every
+series: 0.2 ms instead of 10 ms for 10,000 sessions. Built once with bound parameters:
+building it per request cost more than running it.
+"""
+
+
+def occurs_on_params(day: dt.date, org_id: int) -> dict[str, object]:
+    month_length = calendar.monthrange(day.year, day.month)[1]
+    positions = [(day.day - 1) // 7 + 1]
+    if day.day + 7 > month_length:
+        positions.append(LAST_WEEK)
+    month_days = [day.day]
+    if day.day == month_length:
+        # Fallback 1 moves the 29th..31st to the last day of shorter months.
+        month_days += list(range(day.day + 1, 32))
+    return {
+        "occ_day": day,
+        "occ_org": org_id,
+        "occ_bit": _bit(day.isoweekday()),
+        "occ_month_day": day.day,
+        "occ_month_days": month_days,
+        "occ_positions": positions,
+    }
 
 
 def overlaps_clause(start: dt.date | None, end: dt.date | None) -> ColumnElement[bool]:

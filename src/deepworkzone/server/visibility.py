@@ -42,7 +42,7 @@ def mine_or_shared(caller: Caller) -> ColumnElement[bool]:
 @functools.lru_cache(maxsize=1024)
 def visible(caller: Caller, *, org_scoped: bool = True) -> ColumnElement[bool]:
     """Sessions the caller may see. ``org_scoped=False`` leaves out the org test for a query
-    that already restricts the org in a better place (see series_index.occurs_on_clause)."""
+    that already restricts the org in a better place (see series_index.OCCURS_ON)."""
     shown = (
         SessionRow.is_public.is_(True)
         if caller.is_guest
