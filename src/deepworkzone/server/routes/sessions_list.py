@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from deepworkzone.domain.models import Session
 from deepworkzone.server.auth import CurrentCaller, Db
@@ -32,7 +33,7 @@ def _link_header(request: Request, page: int, per_page: int, total: int) -> str 
     summary="List the sessions the caller may see",
     responses={200: {"headers": {"X-Total-Count": {"description": "matches on all pages"}}}},
 )
-def get_sessions(
+async def get_sessions(
     request: Request,
     caller: CurrentCaller,
     db: Db,
@@ -65,9 +66,13 @@ def get_sessions(
         day_ends=day_ends,
     )
     key = (caller, request.state.sessions_generation, filters, page, per_page)
+    # async so that a cached answer costs no thread-pool round trip; the queries of a miss
+    # run on the pool like every other endpoint's.
     cached = request.app.state.list_cache.get(key)
     if cached is None:
-        found = list_sessions(db, request.app.state.render_cache, caller, filters, page, per_page)
+        found = await run_in_threadpool(
+            list_sessions, db, request.app.state.render_cache, caller, filters, page, per_page
+        )
         cached = (b"[" + b",".join(s.json for s in found.sessions) + b"]", found.total)
         request.app.state.list_cache.put(key, cached)
     body, total = cached
