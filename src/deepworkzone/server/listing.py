@@ -16,7 +16,14 @@ from deepworkzone.domain.recurrence import Recurrence, SessionLike
 from deepworkzone.server.auth import Caller
 from deepworkzone.server.orm import DeletedOccurrence, SessionRow
 from deepworkzone.server.rendering import RenderCache, Rendered, render
-from deepworkzone.server.series_index import OCCURS_ON, ONCE, occurs_on_params, overlaps_clause
+from deepworkzone.server.series_index import (
+    DAILY,
+    OCCURS_ON,
+    ONCE,
+    WEEKLY,
+    occurs_on_params,
+    overlaps_clause,
+)
 from deepworkzone.server.visibility import mine_or_shared, visible
 
 log = logging.getLogger(__name__)
@@ -37,6 +44,8 @@ _RECURRENCE_COLUMNS = (
     SessionRow.recurring_month_week_pos,
     SessionRow.recurring_month_week_day,
     SessionRow.fallback_option,
+    SessionRow.first_date,
+    SessionRow.last_date,
 )
 
 
@@ -143,7 +152,18 @@ def list_sessions(
             return False
         return not ranged or _occurs_in(rec, f.day_start, f.day_ends)
 
-    ids = _confirmed_ids(db, where, params, _order(f), check)
+    def certain(kind: int, first: dt.date, last: dt.date) -> bool:
+        """Whether the bounds alone prove an occurrence in the range (no deleted days):
+        SQL has checked that they meet it."""
+        if day is not None:
+            return False  # double-checking a day: trust nothing but Recurrence
+        if kind in (ONCE, DAILY):
+            return True
+        low = first if f.day_start is None else max(first, f.day_start)
+        high = last if f.day_ends is None else min(last, f.day_ends)
+        return kind == WEEKLY and (high - low).days >= 6
+
+    ids = _confirmed_ids(db, where, params, _order(f), check, certain)
     return Page(render(db, cache, ids[offset : offset + per_page]), len(ids))
 
 
@@ -174,6 +194,7 @@ def _confirmed_ids(
     params: dict[str, object],
     order: tuple[Any, ...],
     check: Callable[[Recurrence], bool],
+    certain: Callable[[int, dt.date, dt.date], bool],
 ) -> list[int]:
     candidates = db.execute(
         select(*_RECURRENCE_COLUMNS).where(*where).order_by(*order), params
@@ -189,8 +210,9 @@ def _confirmed_ids(
         deleted[session_id].append(day)
     confirmed = []
     for row in candidates:
-        if (row.kind == ONCE and not deleted.get(row.id)) or check(
-            Recurrence.from_session(cast(SessionLike, row), deleted.get(row.id, ()))
+        removed = deleted.get(row.id)
+        if (not removed and certain(row.kind, row.first_date, row.last_date)) or check(
+            Recurrence.from_session(cast(SessionLike, row), removed or ())
         ):
             confirmed.append(row.id)
     return confirmed
