@@ -1,9 +1,16 @@
 """A real Sessions API server on loopback for integration tests.
 
-``live_server`` is a fresh server with its own SQLite file (under tmp_path) per test, running
-uvicorn in a background thread; ``live_server_factory(rate_limit_per_minute=5)`` makes more,
-with other settings. Users and keys are created through the same code path as
-``deepworkzone admin create-user``.
+Fixtures:
+- ``live_server``: a fresh server per test, with its own SQLite file under tmp_path, uvicorn in
+  a background thread on a free 127.0.0.1 port (starts in ~0.1 s). ``.url`` (no API prefix),
+  ``.api_url`` (``.url + "/api/v1"``), ``.db_url``, ``.create_user(email, org="acme",
+  role="USER") -> token`` (the code path of ``deepworkzone admin create-user``),
+  ``.user_id(email)``, ``.client(token) -> httpx.Client`` on /api/v1 (closed after the test).
+- ``live_server_factory(**create_app_options)``: more servers, e.g.
+  ``live_server_factory(rate_limit_per_minute=5)``, or ``db_url=other.db_url`` for a second
+  server on the same database (a restart, or two processes).
+- ``session_body(**overrides)``: the seed's create example (without org_id) with overrides;
+  ``SEED_SESSION`` is the example verbatim.
 """
 
 from __future__ import annotations
