@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from deepworkzone.cli.main import main
+from tests.integration.conftest import LiveServerFactory
 
 
 @pytest.fixture
@@ -88,3 +89,13 @@ def test_serve_mistakes_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
         assert main(["serve", "--port", str(port), "--db", db]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"cannot listen on 127.0.0.1:{port}" in err
+
+
+def test_an_in_memory_database_keeps_its_data_across_requests(
+    live_server_factory: LiveServerFactory,
+) -> None:
+    server = live_server_factory(db_url="sqlite://")
+    client = server.client(server.create_user("a@acme.test"))
+    body = {"name": "x", "duration": 5, "schedule": "2025-01-01", "time": "9:00"}
+    session_id = client.post("/sessions", json=body).json()["id"]
+    assert client.get(f"/sessions/{session_id}").json()["time"] == "9:00 AM"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -15,7 +16,11 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
         # Requests run on a thread pool; each connection is still used by one thread at a time.
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        options: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 15}}
+        if make_url(url).database in (None, "", ":memory:"):
+            # An in-memory database lives in one connection: share it, or each would be empty.
+            options["poolclass"] = StaticPool
+        engine = create_engine(url, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
