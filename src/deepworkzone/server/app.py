@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from deepworkzone import __version__
 from deepworkzone.server.db import make_engine, migrate, session_factory
 from deepworkzone.server.errors import JsonResponse, http_error_handler, validation_error_handler
-from deepworkzone.server.list_cache import LruCache
+from deepworkzone.server.list_cache import LIST_CACHE_ENTRIES, LruCache
 from deepworkzone.server.ratelimit import (
     DEFAULT_PER_MINUTE,
     FixedWindowLimiter,
@@ -67,7 +67,7 @@ def create_app(
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.render_cache = RenderCache()
-    app.state.list_cache = LruCache[tuple[object, ...], tuple[bytes, int]](2048)
+    app.state.list_cache = LruCache[tuple[object, ...], tuple[bytes, int]](LIST_CACHE_ENTRIES)
     app.state.limiter = limiter or FixedWindowLimiter(rate_limit_per_minute)
     app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter)
     app.add_exception_handler(RequestValidationError, validation_error_handler)

@@ -19,6 +19,10 @@ from sqlalchemy.orm import Session
 
 from deepworkzone.server.orm import Org
 
+# With answers of at most LIST_CACHE_MAX_BYTES, the cache holds at most 32 MiB.
+LIST_CACHE_ENTRIES = 1024
+LIST_CACHE_MAX_BYTES = 32 * 1024
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 

@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from deepworkzone.domain.models import Session
 from deepworkzone.server.auth import CurrentCaller, Db
 from deepworkzone.server.errors import JSON_MEDIA_TYPE, unprocessable
+from deepworkzone.server.list_cache import LIST_CACHE_MAX_BYTES
 from deepworkzone.server.listing import Filters, list_sessions
 from deepworkzone.server.routes.params import OrgIdFilter, PageNumber
 
@@ -74,7 +75,8 @@ async def get_sessions(
             list_sessions, db, request.app.state.render_cache, caller, filters, page, per_page
         )
         cached = (b"[" + b",".join(s.json for s in found.sessions) + b"]", found.total)
-        request.app.state.list_cache.put(key, cached)
+        if len(cached[0]) <= LIST_CACHE_MAX_BYTES:
+            request.app.state.list_cache.put(key, cached)
     body, total = cached
     headers = {"X-Total-Count": str(total)}
     link = _link_header(request, page, per_page, total)
