@@ -96,12 +96,14 @@ def echo() -> Iterator[int]:
         worker.join(5)
 
 
-ENDS_AT = datetime.now(UTC) + timedelta(minutes=24, seconds=30)
+# 24.5 minutes from when each proxy starts: the page rounds up, so it says "25 minutes left".
+SESSION_LEFT = timedelta(minutes=24, seconds=30)
 
 
 @pytest.fixture
 def proxy() -> Iterator[BlockingProxy]:
-    p = BlockingProxy(DomainMatcher(["blocked.test", "distract.example"]), ends_at=ENDS_AT)
+    ends_at = datetime.now(UTC) + SESSION_LEFT
+    p = BlockingProxy(DomainMatcher(["blocked.test", "distract.example"]), ends_at=ends_at)
     p.start()
     yield p
     p.stop()

@@ -14,8 +14,13 @@ _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 def setup_logging(paths: AppPaths | None = None, level: int = logging.INFO) -> None:
     paths = paths or app_paths()
     root = logging.getLogger()
-    if any(getattr(h, "_deepworkzone", False) for h in root.handlers):
-        return
+    target = str(paths.log_file)
+    for old in [h for h in root.handlers if getattr(h, "_deepworkzone", False)]:
+        if getattr(old, "baseFilename", None) == target:
+            return
+        # Another home in the same process (tests, a changed DEEPWORKZONE_HOME): follow it.
+        root.removeHandler(old)
+        old.close()
     try:
         paths.log_dir.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
