@@ -12,8 +12,9 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+from deepworkzone.core.fsutil import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -98,29 +99,9 @@ def write_bytes(path: Path, data: bytes) -> str:
 
 
 def _replace(target: Path, data: bytes) -> None:
-    st = target.stat()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.dwz-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, st.st_mode & 0o7777)
-        if hasattr(os, "chown") and os.geteuid() == 0:
-            os.chown(tmp, st.st_uid, st.st_gid)
-        if sys.platform == "win32":
-            _clear_readonly(target)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    if sys.platform == "win32":
+        _clear_readonly(target)
+    atomic_write(target, data, keep_attributes=True)
 
 
 def _write_in_place(target: Path, data: bytes) -> None:
