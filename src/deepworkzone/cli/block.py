@@ -44,16 +44,17 @@ def status_command(args: argparse.Namespace) -> int:
     session = data.get("session", {})
     ends_at = datetime.fromisoformat(data["ends_at"])
     left = max(int((ends_at - datetime.now(UTC)).total_seconds() // 60), 0)
+    running = owner_alive(session)
     state = (
         f"running in process {session.get('pid')}"
-        if owner_alive(session)
+        if running
         else "interrupted (its process is gone)"
     )
     print(f"Focus session {session.get('name', 'Focus')!r}: {state}")
     print(f"  ends {ends_at.astimezone().strftime('%Y-%m-%d %H:%M')} ({left} min left)")
     for kind, record in data.get("effects", {}).items():
         print(f"  {kind}: {_describe(kind, record)}")
-    if not owner_alive(session):
+    if not running:
         print("Its changes stay until the end time; `deepworkzone unblock` removes them now.")
     return 0
 

@@ -10,6 +10,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from deepworkzone.cli.errors import UserError
+from deepworkzone.cli.session_args import apps, session_id
 
 if TYPE_CHECKING:
     from deepworkzone.domain.models import Session
@@ -29,7 +30,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--name", default=None, help="shown in the countdown and Slack status")
     parser.add_argument(
         "--session",
-        type=_session_id,
+        type=session_id,
         metavar="ID",
         help="run a stored session now: its length, sites and snooze settings (see `sessions list`)",
     )
@@ -58,7 +59,7 @@ def register(sub: Any) -> None:
         "--no-system-proxy", action="store_true", help="do not point the system at the proxy"
     )
     parser.add_argument(
-        "--snooze", type=_app_list, default=[], metavar="APPS", help="slack, teams or slack,teams"
+        "--snooze", type=apps, default=[], metavar="APPS", help="slack, teams or slack,teams"
     )
     parser.set_defaults(func=run)
 
@@ -73,24 +74,10 @@ def _minutes(text: str) -> int:
     return value
 
 
-def _session_id(text: str) -> int:
-    from deepworkzone.cli.session_args import session_id
-
-    return session_id(text)
-
-
 def _port(text: str) -> int:
     if not text.isdigit() or not 1024 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port between 1024 and 65535")
     return int(text)
-
-
-def _app_list(text: str) -> list[str]:
-    apps = [part.strip().lower() for part in text.split(",") if part.strip()]
-    bad = [app for app in apps if app not in ("slack", "teams")]
-    if bad or not apps:
-        raise argparse.ArgumentTypeError(f"{text!r}: choose slack, teams or slack,teams")
-    return apps
 
 
 def run(args: argparse.Namespace) -> int:
@@ -167,14 +154,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stored_session(session_id: int) -> Session:
+def _stored_session(wanted: int) -> Session:
     from deepworkzone.cli.session_backend import open_backend
     from deepworkzone.domain.models import Session
 
     with open_backend() as backend:
-        raw = backend.get(session_id).raw
+        raw = backend.get(wanted).raw
     if raw is None:
-        raise UserError(f"there is no session {session_id}")
+        raise UserError(f"there is no session {wanted}")
     return Session.model_validate(raw)
 
 
@@ -188,11 +175,13 @@ def _take_from_session(request: FocusRequest, stored: Session) -> None:
     else:
         request.method = "none"
     if stored.snooze_enabled and not request.snooze:
-        apps = stored.snooze_apps
-        request.snooze = [name for name, on in (("slack", apps.slack), ("teams", apps.teams)) if on]
+        chosen = stored.snooze_apps
+        request.snooze = [
+            name for name, on in (("slack", chosen.slack), ("teams", chosen.teams)) if on
+        ]
 
 
-def _report_completed(session_id: int, minutes: int) -> None:
+def _report_completed(sid: int, focused_minutes: int) -> None:
     """Tell the server; offline, the edit waits in the outbox. Never fails the session."""
     from deepworkzone.cli.session_backend import open_backend
 
@@ -200,7 +189,7 @@ def _report_completed(session_id: int, minutes: int) -> None:
         with open_backend() as backend:
             complete = getattr(backend, "complete", None)
             if complete is not None:
-                complete(session_id, focused_minutes=minutes)
+                complete(sid, focused_minutes=focused_minutes)
     except Exception as exc:
         _say(f"note: could not mark the session complete on the server: {exc}")
 
