@@ -1,9 +1,12 @@
-"""Session start times in the seed's "9:00 AM" form, and named time zones."""
+"""Session start times in the seed's "9:00 AM" form, named time zones, and the one clock."""
 
 from __future__ import annotations
 
 import re
-from datetime import time
+import threading
+import time as _time
+from datetime import UTC, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # [0-9], not \d, which also takes Arabic-Indic and other digits. \s stays Unicode: ICU
@@ -45,3 +48,69 @@ def zone(name: str) -> ZoneInfo:
         raise ValueError(
             f"{name!r} is not a known time zone (use an IANA name such as Europe/Paris)"
         ) from exc
+
+
+class Clock(Protocol):
+    """Where every part of the app reads the time, so tests can move it.
+
+    ``now()`` is the wall clock (aware, UTC): what sessions are scheduled against.
+    ``monotonic()`` never jumps: comparing the two tells a suspend or clock change from time
+    simply passing.
+    """
+
+    def now(self) -> datetime: ...
+
+    def monotonic(self) -> float: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def monotonic(self) -> float:
+        return _time.monotonic()
+
+
+SYSTEM_CLOCK: Clock = SystemClock()
+
+
+class ManualClock:
+    """A clock that moves only when told: tests of a 90-minute session run in microseconds.
+
+    ``advance`` moves both clocks (time passing while awake); ``sleep`` moves only the wall
+    clock (a laptop suspended: the monotonic clock stops); ``jump`` moves only the wall clock
+    too, the way an NTP step or a user changing the time does.
+    """
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = (start or datetime(2026, 1, 5, 8, 0, tzinfo=UTC)).astimezone(UTC)
+        self._mono = 1000.0
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def monotonic(self) -> float:
+        with self._lock:
+            return self._mono
+
+    def advance(self, seconds: float = 0, **delta: float) -> None:
+        step = timedelta(seconds=seconds, **delta)
+        with self._lock:
+            self._now += step
+            self._mono += step.total_seconds()
+
+    def sleep(self, seconds: float = 0, **delta: float) -> None:
+        with self._lock:
+            self._now += timedelta(seconds=seconds, **delta)
+
+    def jump(self, seconds: float = 0, **delta: float) -> None:
+        self.sleep(seconds, **delta)
+
+    def set(self, moment: datetime) -> None:
+        """Move the wall clock to ``moment`` as time passing while awake."""
+        with self._lock:
+            step = moment.astimezone(UTC) - self._now
+            self._now = moment.astimezone(UTC)
+            self._mono += max(step.total_seconds(), 0.0)
