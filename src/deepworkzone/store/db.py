@@ -53,6 +53,29 @@ MIGRATIONS: list[tuple[str, ...]] = [
         """ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'pending'""",
         """CREATE INDEX outbox_pending ON outbox (scope, state, seq)""",
     ),
+    # v3: history of focus runs (completed, ended early, missed), one row per run.
+    (
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            scope TEXT NOT NULL,
+            session_id INTEGER,
+            occurrence TEXT,
+            name TEXT NOT NULL,
+            started_at TEXT,
+            ended_at TEXT,
+            planned_minutes INTEGER NOT NULL,
+            focused_minutes INTEGER NOT NULL DEFAULT 0,
+            outcome TEXT NOT NULL,
+            reason TEXT,
+            strict INTEGER NOT NULL DEFAULT 0,
+            emergency_exit INTEGER NOT NULL DEFAULT 0,
+            recorded_at TEXT NOT NULL
+        )""",
+        """CREATE INDEX runs_started ON runs (started_at)""",
+        # A scheduled occurrence is recorded once (a missed one is never recorded twice).
+        """CREATE UNIQUE INDEX runs_occurrence ON runs (scope, session_id, occurrence)
+           WHERE occurrence IS NOT NULL""",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
