@@ -167,6 +167,11 @@ class HostsBlocker:
             flushed,
         )
 
+    def extend(self, ends_at: datetime, save: SaveRecord) -> None:
+        """A longer session: the section is written again with the new end time."""
+        self.until = ends_at
+        self.apply(save)
+
     def undo(self) -> None:
         try:
             remove_section(self._target())

@@ -170,6 +170,10 @@ class BlockingProxy:
             self._ctx = None
             log.info("blocking proxy on port %d stopped", self._port)
 
+    @property
+    def matcher(self) -> DomainMatcher:
+        return self._matcher
+
     def update(self, matcher: DomainMatcher, ends_at: datetime | None) -> None:
         """Swap the lists and end time; requests already answered are not revisited."""
         with self._lock:

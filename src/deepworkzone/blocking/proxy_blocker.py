@@ -44,6 +44,10 @@ class ProxyBlocker:
         # Again with the real port (port 0 picks a free one at start).
         save({"port": self.proxy.port, "pid": os.getpid()})
 
+    def extend(self, ends_at: datetime, save: SaveRecord) -> None:
+        """Only the block page shows the end time; the lists stay as they are."""
+        self.proxy.update(self.proxy.matcher, ends_at)
+
     def undo(self) -> None:
         if self._orphan is not None:
             log.info(

@@ -3,8 +3,8 @@ changes a focus session will make, in the order the runner applies them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -29,6 +29,19 @@ class FocusRequest:
     system_proxy: bool = True
     snooze: Sequence[str] = ()
     block_apps: bool = True
+    strict: bool = False
+
+    def to_record(self) -> dict[str, object]:
+        """JSON for the journal, so a restarted agent can resume the very same session."""
+        out = asdict(self)
+        for key in ("categories", "urls", "allow", "snooze"):
+            out[key] = list(out[key])
+        return out
+
+    @classmethod
+    def from_record(cls, record: dict[str, object]) -> FocusRequest:
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in record.items() if k in known})  # type: ignore[arg-type]
 
 
 @dataclass
@@ -37,9 +50,22 @@ class FocusPlan:
     notes: list[str] = field(default_factory=list)
     blocked_count: int = 0
     method: Method = "hosts"
+    pac_url: str | None = None
+    # The system proxy is not pointed at us: browsers see the proxy only if set by hand.
+    proxy_needs_manual_setup: bool = False
 
 
-def build_plan(request: FocusRequest, ends_at: datetime) -> FocusPlan:
+@dataclass
+class PlanHooks:
+    """Where the blockers report while a session runs (on their own threads)."""
+
+    on_site_blocked: Callable[[str], None] | None = None
+    on_app_closed: Callable[[str], None] | None = None
+
+
+def build_plan(
+    request: FocusRequest, ends_at: datetime, hooks: PlanHooks | None = None
+) -> FocusPlan:
     """Raise ValueError (with a message fit for the user) for anything that cannot work."""
     from deepworkzone.blocking.categories import resolve_block
 
@@ -77,23 +103,27 @@ def build_plan(request: FocusRequest, ends_at: datetime) -> FocusPlan:
         matcher = DomainMatcher(
             block.proxy_domains, block.allowed, allowlist_only=block.allowlist_only
         )
-        proxy = ProxyBlocker(matcher, request.proxy_port, ends_at)
+        hooks = hooks or PlanHooks()
+        proxy = ProxyBlocker(
+            matcher, request.proxy_port, ends_at, on_blocked=hooks.on_site_blocked
+        )
         plan.effects.append(proxy)
         plan.blocked_count = max(plan.blocked_count, len(block.proxy_domains))
+        # A new URL per session: browsers cache a PAC file by its URL.
+        plan.pac_url = (
+            f"http://127.0.0.1:{request.proxy_port}/proxy.pac?session={int(ends_at.timestamp())}"
+        )
         if request.system_proxy:
             from deepworkzone.blocking.system_proxy import SystemProxySetting
 
-            # A new URL per session: browsers cache a PAC file by its URL.
-            pac_url = f"http://127.0.0.1:{request.proxy_port}/proxy.pac?session={int(ends_at.timestamp())}"
-            plan.effects.append(SystemProxySetting(pac_url))
+            plan.effects.append(SystemProxySetting(plan.pac_url))
         else:
-            plan.notes.append(
-                f"system proxy left alone: point your browser at http://127.0.0.1:{request.proxy_port}/proxy.pac"
-            )
+            plan.proxy_needs_manual_setup = True
     if request.block_apps and block.app_names and method != "none":
         from deepworkzone.blocking.apps import AppBlocker
 
-        plan.effects.append(AppBlocker(block.app_names))
+        on_closed = (hooks or PlanHooks()).on_app_closed
+        plan.effects.append(AppBlocker(block.app_names, on_closed=on_closed))
     if request.snooze:
         from deepworkzone.snooze.factory import build_snoozers
 

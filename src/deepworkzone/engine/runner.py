@@ -12,11 +12,12 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import psutil
 
+from deepworkzone.domain.clock import SYSTEM_CLOCK, Clock
 from deepworkzone.domain.effects import Effect
 from deepworkzone.store.journal import Journal
 
@@ -70,7 +71,9 @@ class FocusRunner:
         journal: Journal | None = None,
         session_info: dict[str, Any] | None = None,
         on_warning: Callable[[str], None] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
+        self.clock = clock
         self.name = name
         self.ends_at = ends_at
         self.effects = list(effects)
@@ -89,7 +92,11 @@ class FocusRunner:
 
     def start(self) -> None:
         """Journal first, then each change in order. A failing essential change undoes the rest."""
-        self.journal.begin({"name": self.name, **self.session_info, **owner_info()}, self.ends_at)
+        self.journal.begin(
+            {"name": self.name, **self.session_info, **owner_info()},
+            self.ends_at,
+            started_at=self.clock.now(),
+        )
         for effect in self.effects:
             kind = effect.kind
 
@@ -113,7 +120,7 @@ class FocusRunner:
                 self._warn(message)
 
     def remaining(self) -> timedelta:
-        return max(self.ends_at - datetime.now(UTC), timedelta(0))
+        return max(self.ends_at - self.clock.now(), timedelta(0))
 
     def wait(self, tick: Callable[[timedelta], None] | None = None, interval: float = 1.0) -> bool:
         """Block until the end time or ``request_stop()``; True if the session ran to its end."""
@@ -126,6 +133,27 @@ class FocusRunner:
             # Short waits against the wall clock: a suspend or clock jump is noticed next wake.
             self._stop.wait(min(interval, left.total_seconds()))
         return False
+
+    def extend(self, ends_at: datetime) -> None:
+        """Move the end: the journal first, then every change that carries the end time."""
+        self.ends_at = ends_at
+        self.journal.set_ends_at(ends_at)
+        for effect in self._applied:
+            extend = getattr(effect, "extend", None)
+            if extend is None:
+                continue
+
+            def save(record: dict[str, Any], kind: str = effect.kind) -> None:
+                self.journal.record(kind, record)
+
+            try:
+                extend(ends_at, save)
+            except Exception as exc:
+                self._warn(f"{_label(effect.kind)} keeps its old end time: {exc}")
+
+    @property
+    def applied_effects(self) -> list[Effect]:
+        return list(self._applied)
 
     def request_stop(self) -> None:
         """Safe from signal handlers and other threads."""

@@ -45,13 +45,15 @@ class Journal:
             raise CorruptJournal(f"unreadable run journal moved to {kept}: {exc}") from exc
         return data
 
-    def begin(self, session: dict[str, Any], ends_at: datetime) -> None:
+    def begin(
+        self, session: dict[str, Any], ends_at: datetime, started_at: datetime | None = None
+    ) -> None:
         """Start a journal for a session that runs until ``ends_at`` (aware datetime)."""
         self._write(
             {
                 "version": FORMAT_VERSION,
                 "session": session,
-                "started_at": datetime.now(UTC).isoformat(),
+                "started_at": (started_at or datetime.now(UTC)).astimezone(UTC).isoformat(),
                 "ends_at": ends_at.astimezone(UTC).isoformat(),
                 "effects": {},
             }
@@ -62,6 +64,13 @@ class Journal:
         if data is None:
             raise RuntimeError("journal.record() before journal.begin()")
         data["effects"][kind] = record
+        self._write(data)
+
+    def set_ends_at(self, ends_at: datetime) -> None:
+        data = self.load()
+        if data is None:
+            raise RuntimeError("journal.set_ends_at() before journal.begin()")
+        data["ends_at"] = ends_at.astimezone(UTC).isoformat()
         self._write(data)
 
     def forget(self, kind: str) -> None:
