@@ -1,4 +1,8 @@
-"""Logging to a rotating file in the log folder, with secrets scrubbed."""
+"""Logging to a rotating file in the log folder, with secrets scrubbed.
+
+Every handler set up here gets a ``RedactingFormatter``: the whole formatted record is
+scrubbed, so a token in an exception message, a traceback or a log call's args stays out.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import logging
 import logging.handlers
 
 from deepworkzone.core.paths import AppPaths, app_paths
-from deepworkzone.core.redact import RedactingFilter
+from deepworkzone.core.redact import RedactingFilter, RedactingFormatter
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -29,7 +33,7 @@ def setup_logging(paths: AppPaths | None = None, level: int = logging.INFO) -> N
     except OSError:
         # A read-only home must not stop the app; the log is a convenience.
         handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.setFormatter(RedactingFormatter(_FORMAT))
     handler.addFilter(RedactingFilter())
     handler._deepworkzone = True  # type: ignore[attr-defined]
     root.addHandler(handler)

@@ -24,7 +24,29 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
+    """Scrubs the message (with its args merged in) of every record a handler sees.
+
+    Only the message: a traceback is formatted later, so handlers that write anywhere also
+    need a ``RedactingFormatter``, which scrubs the whole output.
+    """
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
+        try:
+            message = record.getMessage()
+        except Exception:
+            # Args that do not fit the format: the handler reports it; the formatter scrubs it.
+            return True
+        record.msg = redact(message)
         record.args = None
         return True
+
+
+class RedactingFormatter(logging.Formatter):
+    """A Formatter whose whole output is scrubbed: message, args, traceback and stack."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        # The base class caches the formatted traceback on the record for other handlers.
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return redact(text)
