@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "sessions",
     "auth",
     "focus",
+    "history",
     "block",
     "blocklists",
     "connect",

@@ -53,7 +53,10 @@ MIGRATIONS: list[tuple[str, ...]] = [
         """ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'pending'""",
         """CREATE INDEX outbox_pending ON outbox (scope, state, seq)""",
     ),
-    # v3: history of focus runs (completed, ended early, missed), one row per run.
+    # v3: history of focus runs (completed, ended early, missed), one row per run
+    # (store/history.py). Times are UTC "YYYY-MM-DDTHH:MM:SSZ" (whole seconds, so text order
+    # is time order); occurrence is the scheduled day (YYYY-MM-DD) of a session's
+    # occurrence, NULL for a run started by hand.
     (
         """CREATE TABLE runs (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -63,18 +66,26 @@ MIGRATIONS: list[tuple[str, ...]] = [
             name TEXT NOT NULL,
             started_at TEXT,
             ended_at TEXT,
-            planned_minutes INTEGER NOT NULL,
-            focused_minutes INTEGER NOT NULL DEFAULT 0,
-            outcome TEXT NOT NULL,
+            planned_minutes INTEGER NOT NULL CHECK (planned_minutes >= 0),
+            focused_minutes INTEGER NOT NULL DEFAULT 0 CHECK (focused_minutes >= 0),
+            outcome TEXT NOT NULL CHECK (outcome IN ('completed', 'ended_early', 'missed')),
             reason TEXT,
             strict INTEGER NOT NULL DEFAULT 0,
             emergency_exit INTEGER NOT NULL DEFAULT 0,
-            recorded_at TEXT NOT NULL
+            recorded_at TEXT NOT NULL,
+            -- a missed occurrence never started; every other run did
+            CHECK ((outcome = 'missed') = (started_at IS NULL)),
+            CHECK (outcome <> 'missed' OR occurrence IS NOT NULL),
+            -- NULLs are distinct in a unique index: an occurrence needs its session
+            CHECK (occurrence IS NULL OR session_id IS NOT NULL)
         )""",
         """CREATE INDEX runs_started ON runs (started_at)""",
         # A scheduled occurrence is recorded once (a missed one is never recorded twice).
         """CREATE UNIQUE INDEX runs_occurrence ON runs (scope, session_id, occurrence)
            WHERE occurrence IS NOT NULL""",
+        # Missed runs are found by their day; emergency exits are counted by their end.
+        """CREATE INDEX runs_missed ON runs (occurrence) WHERE started_at IS NULL""",
+        """CREATE INDEX runs_emergency ON runs (ended_at) WHERE emergency_exit = 1""",
     ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
