@@ -31,6 +31,16 @@ class Settings(BaseModel):
     slack_client_id: str | None = None
     teams_client_id: str | None = None
     sync_interval_seconds: int = Field(300, ge=30, le=86400)
+    reminder_minutes: int = Field(2, ge=0, le=120, description="0 = no reminder")
+    start_mode: Literal["auto", "ask"] = Field(
+        "auto", description="scheduled sessions start by themselves, or ask first"
+    )
+    late_start_min_minutes: int = Field(
+        5, ge=1, le=1440, description="a start missed while asleep runs late if this much is left"
+    )
+    emergency_exits: int = Field(1, ge=0, le=100, description="strict-mode exits per period")
+    emergency_exit_days: int = Field(7, ge=1, le=365)
+    default_categories: list[str] = Field(default_factory=lambda: ["social-media", "video"])
 
 
 def load_settings(paths: AppPaths | None = None) -> Settings:

@@ -47,6 +47,8 @@ class WebsiteBlocker(WireModel):
     mode: BlockerMode = "preset"
     category: list[str] = Field(default_factory=list)
     urls: list[str] = Field(default_factory=list)
+    # Extension: no early end from any front end; see docs/strict-mode.md.
+    strict: bool = False
 
     @field_validator("category")
     @classmethod

@@ -104,9 +104,7 @@ def build_plan(
             block.proxy_domains, block.allowed, allowlist_only=block.allowlist_only
         )
         hooks = hooks or PlanHooks()
-        proxy = ProxyBlocker(
-            matcher, request.proxy_port, ends_at, on_blocked=hooks.on_site_blocked
-        )
+        proxy = ProxyBlocker(matcher, request.proxy_port, ends_at, on_blocked=hooks.on_site_blocked)
         plan.effects.append(proxy)
         plan.blocked_count = max(plan.blocked_count, len(block.proxy_domains))
         # A new URL per session: browsers cache a PAC file by its URL.
