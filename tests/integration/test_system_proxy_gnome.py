@@ -7,18 +7,21 @@ process restores the user's settings from the journal record alone.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
 import pytest
 
-from deepworkzone.blocking.system_proxy import SystemProxySetting, restore_from_record
+from deepworkzone.blocking.system_proxy import SystemProxySetting, restore_from_record, run_command
+from deepworkzone.blocking.system_proxy.gnome import GnomeBackend
 from tests.gnome_proxy import SCHEMA, USER_URL, current_proxy, gsettings
 
 
@@ -100,8 +103,77 @@ def test_after_a_crash_a_setting_the_user_changed_is_left_alone(
 ) -> None:
     record, _ = _run_and_kill(tmp_path)
     gsettings("set", SCHEMA, "mode", "none")  # the user fixed it by hand meanwhile
-    assert restore_from_record(record) is False
-    assert gsettings("get", SCHEMA, "mode") == "'none'"
+    # Their mode stays; our PAC URL, which "auto" would bring back, gives way to theirs.
+    assert restore_from_record(record) is True
+    assert current_proxy() == ("'none'", f"'{USER_URL}'")
+    gsettings("set", SCHEMA, "autoconfig-url", "http://mine.example/new.pac")
+    assert restore_from_record(record) is False  # nothing of ours left: nothing touched
+    assert current_proxy() == ("'none'", "'http://mine.example/new.pac'")
+
+
+class Killed(BaseException):
+    """kill -9 stand-in: nothing in the app catches it."""
+
+
+def _dies_at(change: int) -> Callable[[Sequence[str]], str]:
+    """The real gsettings, but the process "dies" right after its ``change``-th set."""
+    sets = 0
+
+    def run(argv: Sequence[str]) -> str:
+        nonlocal sets
+        out = run_command(argv)
+        if argv[1] == "set":
+            sets += 1
+            if sets == change:
+                raise Killed
+        return out
+
+    return run
+
+
+@pytest.mark.parametrize(
+    "users",
+    [
+        ("manual", USER_URL),
+        ("auto", "http://corp.example/own.pac"),
+        ("none", ""),
+    ],
+    ids=["manual", "auto-own-pac", "none"],
+)
+@pytest.mark.parametrize("phase", ["apply", "restore"])
+@pytest.mark.parametrize("change", [1, 2])
+def test_a_crash_between_the_two_sets_is_undone(
+    gnome_keyfile: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    users: tuple[str, str],
+    phase: str,
+    change: int,
+) -> None:
+    """Apply and restore each make two `gsettings set` calls; a crash after either leaves a
+    mix of our PAC URL and the user's mode, which recovery must recognise and put back."""
+    gsettings("set", SCHEMA, "mode", users[0])
+    gsettings("set", SCHEMA, "autoconfig-url", users[1])
+    before = current_proxy()
+    pac = "http://127.0.0.1:48271/proxy.pac?session=1790000000"
+    records: list[dict[str, object]] = []
+    dying = GnomeBackend(run=_dies_at(change))
+    real = GnomeBackend()
+    backend = dying if phase == "apply" else real
+    monkeypatch.setattr("deepworkzone.blocking.system_proxy.current_backend", lambda: backend)
+    monkeypatch.setattr("deepworkzone.blocking.system_proxy.backend_by_name", lambda n: backend)
+    setting = SystemProxySetting(pac)
+    with contextlib.suppress(Killed):
+        setting.apply(records.append)
+        backend = dying
+        setting.undo()
+    if phase == "apply":
+        assert current_proxy() != before  # the crash left a half-made change
+
+    backend = real  # a new process: `deepworkzone unblock`, or the next start
+    SystemProxySetting.from_record(records[-1]).undo()
+    assert current_proxy() == before
+    SystemProxySetting.from_record(records[-1]).undo()
+    assert current_proxy() == before
 
 
 def test_the_keyfile_is_private(gnome_keyfile: Path) -> None:

@@ -3,6 +3,7 @@ behave like the real tools (kreadconfig/kwriteconfig, networksetup, the registry
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Sequence
 from typing import Any
@@ -195,8 +196,12 @@ def test_kde_leaves_a_setting_the_user_changed(monkeypatch: pytest.MonkeyPatch) 
     backend = KdeBackend(run=fake, read_tool="kreadconfig5", write_tool="kwriteconfig5")
     record = _apply(monkeypatch, backend, lambda: fake.values)
     fake.values["ProxyType"] = "0"  # the user switched the proxy off by hand
+    # Their type stays; our script URL, a leftover that would come back with type 2, goes.
+    assert SystemProxySetting.from_record(record).restore() is True
+    assert fake.values == {"ProxyType": "0"}
+    fake.values["Proxy Config Script"] = "http://corp/p.pac"  # and then their own script
     assert SystemProxySetting.from_record(record).restore() is False
-    assert fake.values["ProxyType"] == "0"
+    assert fake.values == {"ProxyType": "0", "Proxy Config Script": "http://corp/p.pac"}
 
 
 # ---------------------------------------------------------------- macOS
@@ -415,3 +420,187 @@ def test_clear_leftover_without_a_journal(monkeypatch: pytest.MonkeyPatch) -> No
     fake.values = {"mode": "'auto'", "autoconfig-url": "'http://corp/p.pac'"}
     assert clear_leftover() is False
     assert fake.values == {"mode": "'auto'", "autoconfig-url": "'http://corp/p.pac'"}
+
+
+# ---------------------------------------------------------------- a crash at every point
+class Killed(BaseException):
+    """kill -9 stand-in: no ``except Exception`` or ``except BackendError`` stops it."""
+
+
+class Crash:
+    """Counts the calls that change something; at call ``at`` the process "dies", either
+    just before the change reaches the settings or just after."""
+
+    def __init__(self, at: int, after: bool) -> None:
+        self.at, self.after, self.count, self.fired = at, after, 0, False
+
+    def change(self, do: Any) -> Any:
+        self.count += 1
+        if self.count != self.at:
+            return do()
+        self.fired = True
+        if self.after:
+            do()
+        raise Killed
+
+
+def _crashing_runner(fake: Any, crash: Crash, is_change: Any) -> Any:
+    def run(argv: Sequence[str]) -> str:
+        result: str = crash.change(lambda: fake(argv)) if is_change(list(argv)) else fake(argv)
+        return result
+
+    return run
+
+
+class CrashingRegistry:
+    def __init__(self, fake: FakeRegistry, crash: Crash) -> None:
+        self.fake, self.crash = fake, crash
+
+    def get(self, name: str) -> str | None:
+        return self.fake.get(name)
+
+    def set(self, name: str, value: str) -> None:
+        self.crash.change(lambda: self.fake.set(name, value))
+
+    def delete(self, name: str) -> None:
+        self.crash.change(lambda: self.fake.delete(name))
+
+
+def _gnome(start: dict[str, str]) -> tuple[Any, Any, Any]:
+    fake = FakeGsettings()
+    fake.values = dict(start)
+
+    def backend(crash: Crash | None) -> GnomeBackend:
+        if crash is None:
+            return GnomeBackend(run=fake)
+        return GnomeBackend(run=_crashing_runner(fake, crash, lambda a: a[1] == "set"))
+
+    return fake, backend, lambda: dict(fake.values)
+
+
+def _kde(start: dict[str, str]) -> tuple[Any, Any, Any]:
+    fake = FakeKde(start)
+
+    def backend(crash: Crash | None) -> KdeBackend:
+        run: Any = (
+            fake
+            if crash is None
+            else _crashing_runner(fake, crash, lambda a: a[0].startswith("kwrite"))
+        )
+        return KdeBackend(run=run, read_tool="kreadconfig6", write_tool="kwriteconfig6")
+
+    return fake, backend, lambda: dict(fake.values)
+
+
+def _macos(start: dict[str, tuple[str | None, bool]]) -> tuple[Any, Any, Any]:
+    fake = FakeNetworksetup(start)
+
+    def backend(crash: Crash | None) -> MacBackend:
+        if crash is None:
+            return MacBackend(run=fake)
+        return MacBackend(run=_crashing_runner(fake, crash, lambda a: a[1].startswith("-set")))
+
+    def effective() -> dict[str, Any]:
+        # networksetup cannot unset a URL: "ours, switched off" is as good as "none, off".
+        return {
+            name: (None if not on and macos_ours(url) else url, on)
+            for name, (url, on) in fake.services.items()
+        }
+
+    return fake, backend, effective
+
+
+def macos_ours(url: str | None) -> bool:
+    from deepworkzone.blocking.system_proxy.base import looks_like_ours
+
+    return looks_like_ours(url)
+
+
+def _windows(start: dict[str, str]) -> tuple[Any, Any, Any]:
+    fake = FakeRegistry(start)
+
+    def backend(crash: Crash | None) -> WindowsBackend:
+        registry: Any = fake if crash is None else CrashingRegistry(fake, crash)
+        return WindowsBackend(registry=registry, refresh=lambda: None)
+
+    return fake, backend, lambda: dict(fake.values)
+
+
+SESSION_PAC = "http://127.0.0.1:48271/proxy.pac?session=1790000000"
+CRASH_CASES = {
+    "gnome-manual": lambda: _gnome({"mode": "'manual'", "autoconfig-url": "'http://corp/w.dat'"}),
+    "gnome-auto-own-pac": lambda: _gnome({"mode": "'auto'", "autoconfig-url": "'http://c/p.pac'"}),
+    "gnome-none": lambda: _gnome({"mode": "'none'", "autoconfig-url": "''"}),
+    "kde-manual": lambda: _kde({"ProxyType": "1", "httpProxy": "http://corp 3128"}),
+    "kde-own-pac": lambda: _kde({"ProxyType": "2", "Proxy Config Script": "http://c/p.pac"}),
+    "kde-default": lambda: _kde({}),
+    "macos": lambda: _macos({"Wi-Fi": ("http://c/p.pac", True), "Ethernet": (None, False)}),
+    "windows-none": lambda: _windows({"ProxyEnable": "0"}),
+    "windows-own-pac": lambda: _windows({"AutoConfigURL": "http://c/p.pac"}),
+}
+
+
+def _crash_points() -> list[tuple[int, bool]]:
+    return [(at, after) for at in range(1, 9) for after in (False, True)]
+
+
+@pytest.mark.parametrize("phase", ["apply", "restore"])
+@pytest.mark.parametrize("case", sorted(CRASH_CASES))
+def test_a_crash_at_any_point_of_apply_or_restore_is_undone_by_recovery(
+    monkeypatch: pytest.MonkeyPatch, case: str, phase: str
+) -> None:
+    """Every change a backend makes, in apply and in restore, is a crash point, just before or
+    just after it reaches the settings. Recovery (``from_record(record).undo()`` in a "new
+    process", twice) must then leave exactly the user's settings."""
+    fired = 0
+    for at, after in _crash_points():
+        _fake, backend, state = CRASH_CASES[case]()
+        users = state()
+        crash = Crash(at, after)
+        records: list[dict[str, Any]] = []
+        _use(monkeypatch, backend(crash if phase == "apply" else None))
+        setting = SystemProxySetting(SESSION_PAC)
+        try:
+            setting.apply(records.append)
+            assert setting.status == "applied"
+            if phase == "restore":
+                _use(monkeypatch, backend(crash))
+                setting.undo()
+        except Killed:
+            pass
+        if not crash.fired:
+            continue
+        fired += 1
+        _use(monkeypatch, backend(None))
+        for _ in range(2):  # the next start, then `deepworkzone unblock` again
+            SystemProxySetting.from_record(records[-1]).undo()
+        assert state() == users, f"crash at change {at} ({'after' if after else 'before'})"
+    assert fired >= 2
+
+
+def test_macos_one_crash_point_leaves_a_switched_off_url_of_the_users_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The documented limit: ``-setautoproxyurl`` also switches PAC on, so putting back a URL
+    the user had switched off takes two calls, and a crash between them leaves it on (their
+    own URL, not ours). Every other point is safe."""
+    unsafe = []
+    for at, after in _crash_points():
+        _fake, backend, state = _macos({"Wi-Fi": ("http://c/p.pac", False)})
+        users = state()
+        crash = Crash(at, after)
+        records: list[dict[str, Any]] = []
+        _use(monkeypatch, backend(None))
+        setting = SystemProxySetting(SESSION_PAC)
+        setting.apply(records.append)
+        _use(monkeypatch, backend(crash))
+        with contextlib.suppress(Killed):
+            setting.undo()
+        if not crash.fired:
+            continue
+        _use(monkeypatch, backend(None))
+        SystemProxySetting.from_record(records[-1]).undo()
+        if state() != users:
+            unsafe.append((at, after))
+            assert state() == {"Wi-Fi": ("http://c/p.pac", True)}
+    assert unsafe == [(2, True), (3, False)]  # after the URL call, before the "off" call

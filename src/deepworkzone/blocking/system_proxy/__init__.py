@@ -17,6 +17,7 @@ from deepworkzone.blocking.system_proxy.base import (
     BackendError,
     ProxyBackend,
     Runner,
+    SavedSettingsInvalid,
     Snapshot,
     run_command,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "BackendError",
     "ProxyBackend",
     "Runner",
+    "SavedSettingsInvalid",
     "Snapshot",
     "SystemProxySetting",
     "backend_by_name",
@@ -100,6 +102,8 @@ class SystemProxySetting:
         self._record: JournalRecord | None = None
 
     def apply(self, save: SaveRecord) -> None:
+        """Journal the user's values, then set ours. A crash at any point after the save is
+        undone from the record: the backends recognise our PAC URL in either key state."""
         backend = current_backend()
         if backend is None:
             self._skip(save, "no system proxy backend for this desktop (or turned off)")
@@ -136,10 +140,16 @@ class SystemProxySetting:
         log.info("system proxy not changed: %s", reason)
 
     def undo(self) -> None:
-        self.restore()
+        """Like ``restore``, but a settings tool that fails raises BackendError, so the journal
+        keeps the user's saved settings for the next try (`deepworkzone unblock`)."""
+        self._restore(raise_failures=True)
 
     def restore(self) -> bool:
-        """Put the saved settings back if ours are still in effect; True if anything was."""
+        """Put the saved settings back where ours are still in effect (also half-made ones
+        left by a crash); True if anything was."""
+        return self._restore(raise_failures=False)
+
+    def _restore(self, *, raise_failures: bool) -> bool:
         record = self._record
         if not record or record.get("skipped"):
             return False
@@ -147,17 +157,24 @@ class SystemProxySetting:
         if backend is None:
             log.warning("journal names an unknown system proxy backend %r", record.get("backend"))
             return False
-        return self._restore_with(backend)
+        return self._restore_with(backend, raise_failures=raise_failures)
 
-    def _restore_with(self, backend: ProxyBackend, force: bool = False) -> bool:
+    def _restore_with(
+        self, backend: ProxyBackend, force: bool = False, *, raise_failures: bool = False
+    ) -> bool:
         saved = (self._record or {}).get("saved")
         if not isinstance(saved, dict):
             log.warning("journal has no saved %s proxy settings to restore", backend.name)
             return False
         try:
             restored = backend.restore(saved, self.pac_url, force=force)
+        except SavedSettingsInvalid as exc:
+            log.warning("cannot restore the %s system proxy: %s", backend.name, exc)
+            return False
         except BackendError as exc:
             log.warning("restoring the %s system proxy failed: %s", backend.name, exc)
+            if raise_failures:
+                raise
             return False
         if restored:
             log.info("system proxy (%s) restored", backend.name)

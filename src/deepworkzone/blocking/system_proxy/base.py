@@ -25,8 +25,21 @@ def looks_like_ours(url: object) -> bool:
     return isinstance(url, str) and bool(_OUR_PAC.match(url))
 
 
+def is_ours(value: object, url: str) -> bool:
+    """Does a setting hold our PAC URL: this session's ``url``, or any Deep Work Zone one?
+
+    Restores go by this, key by key, never by "is the whole setting exactly as apply left it":
+    a crash between the two writes of an apply or a restore leaves a mix of ours and the
+    user's, and only the URL key tells which (the mode alone, "auto", may be the user's)."""
+    return isinstance(value, str) and bool(value) and (value == url or looks_like_ours(value))
+
+
 class BackendError(Exception):
     """A settings tool is missing or failed; the message is fit to show the user."""
+
+
+class SavedSettingsInvalid(BackendError):
+    """The journal's saved settings are damaged: retrying cannot help, so recovery moves on."""
 
 
 def run_command(argv: Sequence[str]) -> str:
@@ -64,11 +77,13 @@ class ProxyBackend(Protocol):
         ...
 
     def uses_pac(self, url: str) -> bool:
-        """Is the system still set to our PAC URL (not changed by the user since)?"""
+        """Is the system fully set to our PAC URL (not changed by the user since)?"""
         ...
 
     def restore(self, saved: Snapshot, url: str, force: bool = False) -> bool:
-        """Put ``saved`` back wherever ``url`` is still in effect; True if anything was.
+        """Put ``saved`` back wherever our PAC URL (``url``, or any of ours) is still set, also
+        when a crash stopped an apply or an earlier restore halfway; True if anything changed.
+        A key the user changed since is left as they set it.
 
         ``force``: put it back regardless (rolling back our own half-made change)."""
         ...

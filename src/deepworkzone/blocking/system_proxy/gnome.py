@@ -10,9 +10,10 @@ import ast
 from typing import ClassVar
 
 from deepworkzone.blocking.system_proxy.base import (
-    BackendError,
     Runner,
+    SavedSettingsInvalid,
     Snapshot,
+    is_ours,
     looks_like_ours,
     run_command,
 )
@@ -53,6 +54,7 @@ class GnomeBackend:
 
     def set_pac(self, url: str) -> None:
         # URL first: switching the mode to auto must never expose the user's old URL state.
+        # A crash in between leaves (the user's mode, our URL), which restore recognises.
         self._set("autoconfig-url", gvariant_string(url))
         self._set("mode", "'auto'")
 
@@ -74,13 +76,22 @@ class GnomeBackend:
     def restore(self, saved: Snapshot, url: str, force: bool = False) -> bool:
         mode, old_url = saved.get("mode"), saved.get("autoconfig-url")
         if not isinstance(mode, str) or not isinstance(old_url, str):
-            raise BackendError("the saved GNOME proxy settings are incomplete")
+            raise SavedSettingsInvalid("the saved GNOME proxy settings are incomplete")
         if parse_gvariant_string(mode) not in _MODES:
-            raise BackendError(f"the saved GNOME proxy mode {mode!r} is not valid")
-        if not force and not self.uses_pac(url):
-            return False
+            raise SavedSettingsInvalid(f"the saved GNOME proxy mode {mode!r} is not valid")
+        if force:
+            self._set("mode", mode)
+            self._set("autoconfig-url", old_url)
+            return True
+        # Our URL in the URL key is the mark, in every state a crash can leave: (auto, ours)
+        # after apply, (their mode, ours) between apply's two sets or restore's two sets.
+        if not is_ours(parse_gvariant_string(self._get("autoconfig-url")), url):
+            return False  # the user's URL: changed since, or already put back
+        current_mode = parse_gvariant_string(self._get("mode"))
         # Mode first: the moment in between is "their mode, our URL", harmless in any mode
-        # but auto, and in auto the URL follows at once.
-        self._set("mode", mode)
+        # but auto, and in auto the URL follows at once. A mode the user picked since (not
+        # our "auto", not theirs from before) stays.
+        if current_mode == "auto" and parse_gvariant_string(mode) != "auto":
+            self._set("mode", mode)
         self._set("autoconfig-url", old_url)
         return True

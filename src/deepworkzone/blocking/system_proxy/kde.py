@@ -13,7 +13,9 @@ from typing import ClassVar
 from deepworkzone.blocking.system_proxy.base import (
     BackendError,
     Runner,
+    SavedSettingsInvalid,
     Snapshot,
+    is_ours,
     looks_like_ours,
     run_command,
 )
@@ -67,6 +69,7 @@ class KdeBackend:
         return {TYPE_KEY: self._get(TYPE_KEY), SCRIPT_KEY: self._get(SCRIPT_KEY)}
 
     def set_pac(self, url: str) -> None:
+        # Script first; a crash in between leaves (their type, our script): see restore.
         self._put(SCRIPT_KEY, url)
         self._put(TYPE_KEY, PAC_TYPE)
         self._notify()
@@ -83,10 +86,16 @@ class KdeBackend:
     def restore(self, saved: Snapshot, url: str, force: bool = False) -> bool:
         old_type, old_script = saved.get(TYPE_KEY), saved.get(SCRIPT_KEY)
         if not isinstance(old_type, str) or not isinstance(old_script, str):
-            raise BackendError("the saved KDE proxy settings are incomplete")
-        if not force and not self.uses_pac(url):
-            return False
-        self._put(TYPE_KEY, old_type or None)
+            raise SavedSettingsInvalid("the saved KDE proxy settings are incomplete")
+        if not force:
+            # Our script URL is the mark, also after a crash between two writes.
+            if not is_ours(self._get(SCRIPT_KEY), url):
+                return False
+            # The type goes back unless the user picked another one since.
+            if self._get(TYPE_KEY) == PAC_TYPE:
+                self._put(TYPE_KEY, old_type or None)
+        else:
+            self._put(TYPE_KEY, old_type or None)
         self._put(SCRIPT_KEY, old_script or None)
         self._notify()
         return True

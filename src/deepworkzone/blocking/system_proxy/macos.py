@@ -11,7 +11,9 @@ from typing import Any, ClassVar
 from deepworkzone.blocking.system_proxy.base import (
     BackendError,
     Runner,
+    SavedSettingsInvalid,
     Snapshot,
+    is_ours,
     looks_like_ours,
     run_command,
 )
@@ -63,6 +65,9 @@ class MacBackend:
         if not services:
             raise BackendError("networksetup lists no enabled network service")
         for service in services:
+            # -setautoproxyurl switches the service's PAC on with it; the state call is for
+            # older networksetup versions. A crash between services leaves some ours, some not:
+            # restore goes service by service.
             self._run([TOOL, "-setautoproxyurl", service, url])
             self._run([TOOL, "-setautoproxystate", service, "on"])
 
@@ -79,21 +84,28 @@ class MacBackend:
     def restore(self, saved: Snapshot, url: str, force: bool = False) -> bool:
         services = saved.get("services")
         if not isinstance(services, dict):
-            raise BackendError("the saved macOS proxy settings are incomplete")
+            raise SavedSettingsInvalid("the saved macOS proxy settings are incomplete")
         restored = False
         for service, old in services.items():
             if not isinstance(old, dict):
                 continue
-            try:
-                if not force and self._get(service) != (url, True):
-                    continue  # changed by the user since, or the service is gone
-            except BackendError:
-                continue
-            old_url, old_enabled = old.get("url"), bool(old.get("enabled"))
-            if isinstance(old_url, str) and old_url:
+            old_url = old.get("url") if isinstance(old.get("url"), str) and old["url"] else None
+            old_on = bool(old.get("enabled")) and old_url is not None
+            if not force:
+                try:
+                    current_url, current_on = self._get(service)
+                except BackendError:
+                    continue  # the service is gone
+                if not is_ours(current_url, url):
+                    continue  # the user's URL: changed since, or already put back
+                if old_url is None and not current_on:
+                    continue  # as far back as networksetup goes: our URL, switched off
+            if old_url is not None:
+                if not old_on:
+                    # Off before the URL call switches it on again, so that no moment shows
+                    # our URL on; only the user's own URL is on until the last call.
+                    self._run([TOOL, "-setautoproxystate", service, "off"])
                 self._run([TOOL, "-setautoproxyurl", service, old_url])
-            self._run(
-                [TOOL, "-setautoproxystate", service, "on" if old_enabled and old_url else "off"]
-            )
+            self._run([TOOL, "-setautoproxystate", service, "on" if old_on else "off"])
             restored = True
         return restored

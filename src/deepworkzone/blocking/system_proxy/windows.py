@@ -10,7 +10,13 @@ import sys
 from collections.abc import Callable
 from typing import ClassVar, Protocol
 
-from deepworkzone.blocking.system_proxy.base import BackendError, Snapshot, looks_like_ours
+from deepworkzone.blocking.system_proxy.base import (
+    BackendError,
+    SavedSettingsInvalid,
+    Snapshot,
+    is_ours,
+    looks_like_ours,
+)
 
 KEY = r"Software\Microsoft\Windows\CurrentVersion\Internet Settings"
 VALUE = "AutoConfigURL"
@@ -100,8 +106,9 @@ class WindowsBackend:
 
     def restore(self, saved: Snapshot, url: str, force: bool = False) -> bool:
         if VALUE not in saved or not isinstance(saved[VALUE], str | None):
-            raise BackendError("the saved Windows proxy settings are incomplete")
-        if not force and not self.uses_pac(url):
+            raise SavedSettingsInvalid("the saved Windows proxy settings are incomplete")
+        # One value, so no half-made state; any PAC URL of ours counts as ours.
+        if not force and not is_ours(self._reg.get(VALUE), url):
             return False
         old = saved[VALUE]
         if old is None:
