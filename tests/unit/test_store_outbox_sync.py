@@ -27,23 +27,32 @@ class FlakyServer:
         self.down = False
         self.unreachable = False
         self.log: list[str] = []
+        self.headers: list[httpx.Headers] = []
         self.next_id = 100
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if self.unreachable:
             raise httpx.ConnectError("refused")
         self.log.append(f"{request.method} {request.url.path}")
+        self.headers.append(request.headers)
         if self.down:
             return httpx.Response(503)
         if request.method == "GET":
             return httpx.Response(200, json=[])
         if request.method == "POST":
             self.next_id += 1
-            return httpx.Response(201, json={**json.loads(request.content), "id": self.next_id})
+            return httpx.Response(
+                201,
+                json={**json.loads(request.content), "id": self.next_id},
+                headers={"ETag": f'W/"{self.next_id}-1"'},
+            )
         if request.method == "PUT":
             body = {"name": "x", "duration": 5, "schedule": "2025-01-01", "time": "9:00 AM"}
             body.update(json.loads(request.content))
-            return httpx.Response(200, json={**body, "id": int(request.url.path.rsplit("/", 1)[1])})
+            session_id = int(request.url.path.rsplit("/", 1)[1])
+            return httpx.Response(
+                200, json={**body, "id": session_id}, headers={"ETag": f'W/"{session_id}-2"'}
+            )
         return httpx.Response(204)
 
 
@@ -75,15 +84,19 @@ def test_a_5xx_mid_flush_stops_in_order_and_resumes_where_it_stopped(
     assert (report.sent, report.remaining) == (0, 3)
     assert server.log == ["POST /api/v1/sessions"]  # stopped at the first, did not skip it
 
+    first_key = server.headers[0]["Idempotency-Key"]
     server.down = False
     server.log.clear()
+    server.headers.clear()
     report = remote.flush()
     assert (report.sent, report.remaining, report.stopped) == (3, 0, None)
     assert server.log == [
-        "GET /api/v1/sessions",  # after a 5xx, a create looks for itself before resending
-        "POST /api/v1/sessions",
+        "POST /api/v1/sessions",  # resent with the same key: the server answers the first
         "PUT /api/v1/sessions/101",  # the update followed its create to the new id
         "DELETE /api/v1/sessions/7",
     ]
+    assert server.headers[0]["Idempotency-Key"] == first_key
+    # The update was made on what was created: sent with the create's answer's version.
+    assert server.headers[1]["If-Match"] == 'W/"101-1"'
     assert remote.cache.get(-1) == remote.cache.get(101)
     assert remote.cache.get(101) is not None and remote.cache.get(101)["duration"] == 40

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
-from deepworkzone.api.errors import ServerError
+from deepworkzone.api.errors import Conflict, ServerError
 from deepworkzone.api.keys import ApiKeyMethods
 from deepworkzone.api.paging import Page, list_items, page_from
 from deepworkzone.api.responses import decode, raise_for_status
@@ -26,7 +27,11 @@ from deepworkzone.domain.models import (
     SessionUpdate,
 )
 
-__all__ = ["FILTERS", "SessionsClient", "api_root"]
+__all__ = ["FILTERS", "ListSnapshot", "SessionsClient", "api_root"]
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+SNAPSHOT_PER_PAGE = 100  # the contract's largest page
+SNAPSHOT_TRIES = 3
 
 FILTERS = frozenset(
     {"org_id", "channel", "type", "date", "completed", "source", "keyword", "day_start", "day_ends"}
@@ -40,6 +45,22 @@ def _param(value: FilterValue) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+@dataclass
+class ListSnapshot:
+    """A whole listing read as one version (``etag``), or ``not_modified`` (304): the version
+    the caller named in ``if_none_match`` is still current. ``requests``: how many were sent."""
+
+    raw: list[dict[str, Any]] = field(default_factory=list)
+    etag: str | None = None
+    not_modified: bool = False
+    total: int | None = None
+    requests: int = 0
+
+
+def _key_header(idempotency_key: str | None) -> dict[str, str]:
+    return {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key else {}
 
 
 class SessionsClient(ApiKeyMethods):
@@ -107,6 +128,62 @@ class SessionsClient(ApiKeyMethods):
         for page in self.iter_pages({**(query or {}), **filters}, per_page=per_page):
             yield from page.items
 
+    def list_snapshot(
+        self,
+        query: Mapping[str, FilterValue] | None = None,
+        /,
+        *,
+        if_none_match: str | None = None,
+        per_page: int = SNAPSHOT_PER_PAGE,
+    ) -> ListSnapshot:
+        """Every page of a listing as one consistent version, conditionally.
+
+        Page 1 goes with ``If-None-Match`` (a ``304`` answers ``not_modified`` at the cost of
+        that one request); the following pages go with ``If-Match`` on page 1's ETag, and a
+        ``412`` (something changed while paging) starts again, up to three times.
+        """
+        wanted = dict(query or {})
+        unknown = set(wanted) - FILTERS
+        if unknown:
+            raise TypeError(f"unknown session filter(s): {', '.join(sorted(unknown))}")
+        params = {k: _param(v) for k, v in wanted.items() if v is not None}
+        params["per_page"] = str(per_page)
+        requests = 0
+        for _ in range(SNAPSHOT_TRIES):
+            headers = {"If-None-Match": if_none_match} if if_none_match else {}
+            response, _ = self._send(
+                "GET", "/sessions", params=params, headers=headers, repeatable=True
+            )
+            requests += 1
+            if response.status_code == 304:
+                return ListSnapshot(etag=if_none_match, not_modified=True, requests=requests)
+            raise_for_status(response)
+            page = page_from(response, decode(response))
+            etag = response.headers.get("ETag")
+            raws, total, next_url = list(page.raw), page.total, page.next_url
+            seen: set[str] = set()
+            changed = False
+            while next_url and next_url not in seen:
+                seen.add(next_url)
+                response, _ = self._send(
+                    "GET",
+                    next_url,
+                    headers={"If-Match": etag} if etag else None,
+                    repeatable=True,
+                )
+                requests += 1
+                if response.status_code == 412:
+                    changed = True
+                    break
+                raise_for_status(response)
+                page = page_from(response, decode(response))
+                raws += page.raw
+                next_url = page.next_url
+            if not changed:
+                return ListSnapshot(raws, etag, total=total, requests=requests)
+            if_none_match = None
+        raise Conflict("the session list kept changing while it was read; try again")
+
     def get_session_json(self, session_id: int) -> dict[str, Any]:
         _, body = self._call(
             "GET", f"/sessions/{int(session_id)}", repeatable=True, what=f"session {session_id}"
@@ -123,13 +200,39 @@ class SessionsClient(ApiKeyMethods):
         )
         return Session.model_validate(_object(body)), response.headers.get("ETag")
 
-    def create_session_json(self, body: SessionCreate | Mapping[str, Any]) -> dict[str, Any]:
-        # Not repeatable: a create whose answer was lost may have created the session.
-        _, answer = self._call("POST", "/sessions", body=_body(body), repeatable=False)
-        return _object(answer)
+    def get_session_versioned_json(self, session_id: int) -> tuple[dict[str, Any], str | None]:
+        """The server's JSON of the session and its ETag."""
+        response, body = self._call(
+            "GET", f"/sessions/{int(session_id)}", repeatable=True, what=f"session {session_id}"
+        )
+        return _object(body), response.headers.get("ETag")
 
-    def create_session(self, body: SessionCreate | Mapping[str, Any]) -> Session:
-        return Session.model_validate(self.create_session_json(body))
+    def create_session_json(
+        self, body: SessionCreate | Mapping[str, Any], *, idempotency_key: str | None = None
+    ) -> dict[str, Any]:
+        return self.create_session_versioned_json(body, idempotency_key=idempotency_key)[0]
+
+    def create_session_versioned_json(
+        self, body: SessionCreate | Mapping[str, Any], *, idempotency_key: str | None = None
+    ) -> tuple[dict[str, Any], str | None]:
+        """``POST /sessions``; with an ``idempotency_key`` the server answers a repeat with
+        the first result, so the request is retried like a GET. Without one it is not: a
+        create whose answer was lost may have created the session."""
+        response, answer = self._call(
+            "POST",
+            "/sessions",
+            body=_body(body),
+            headers=_key_header(idempotency_key),
+            repeatable=idempotency_key is not None,
+        )
+        return _object(answer), response.headers.get("ETag")
+
+    def create_session(
+        self, body: SessionCreate | Mapping[str, Any], *, idempotency_key: str | None = None
+    ) -> Session:
+        return Session.model_validate(
+            self.create_session_json(body, idempotency_key=idempotency_key)
+        )
 
     def update_session_json(
         self,
@@ -139,12 +242,26 @@ class SessionsClient(ApiKeyMethods):
         if_match: str | None = None,
         if_unmodified_since: str | None = None,
     ) -> dict[str, Any]:
+        return self.update_session_versioned_json(
+            session_id, changes, if_match=if_match, if_unmodified_since=if_unmodified_since
+        )[0]
+
+    def update_session_versioned_json(
+        self,
+        session_id: int,
+        changes: SessionUpdate | Mapping[str, Any],
+        *,
+        if_match: str | None = None,
+        if_unmodified_since: str | None = None,
+    ) -> tuple[dict[str, Any], str | None]:
+        """``PUT``; the answer's JSON and its (new) ETag. A stale ``if_match`` raises
+        PreconditionFailed (412)."""
         headers = {}
         if if_match:
             headers["If-Match"] = if_match
         if if_unmodified_since:
             headers["If-Unmodified-Since"] = if_unmodified_since
-        _, answer = self._call(
+        response, answer = self._call(
             "PUT",
             f"/sessions/{int(session_id)}",
             body=_body(changes),
@@ -152,7 +269,7 @@ class SessionsClient(ApiKeyMethods):
             repeatable=True,
             what=f"session {session_id}",
         )
-        return _object(answer)
+        return _object(answer), response.headers.get("ETag")
 
     def update_session(
         self,
@@ -174,21 +291,30 @@ class SessionsClient(ApiKeyMethods):
             return  # an earlier try deleted it and its answer was lost: the goal is reached
         raise_for_status(response, f"session {session_id}")
 
-    def join(self, session_id: int, date: dt.date | None = None) -> Participation:
+    def join(
+        self, session_id: int, date: dt.date | None = None, *, idempotency_key: str | None = None
+    ) -> Participation:
         body = {"date": date.isoformat()} if date else {}
         _, answer = self._call(
             "POST",
             f"/sessions/{int(session_id)}/join",
             body=body,
+            headers=_key_header(idempotency_key),
             repeatable=True,
             what=f"session {session_id}",
         )
         return Participation.model_validate(answer if isinstance(answer, dict) else {})
 
-    def leave(self, session_id: int, date: dt.date | None = None) -> Participation:
+    def leave(
+        self, session_id: int, date: dt.date | None = None, *, idempotency_key: str | None = None
+    ) -> Participation:
         body = {"date": date.isoformat()} if date else {}
         response, retries = self._send(
-            "POST", f"/sessions/{int(session_id)}/leave", body=body, repeatable=True
+            "POST",
+            f"/sessions/{int(session_id)}/leave",
+            body=body,
+            headers=_key_header(idempotency_key),
+            repeatable=True,
         )
         if response.status_code == 409 and retries:
             # "not joined" after a retry: an earlier try left and its answer was lost.
@@ -198,7 +324,12 @@ class SessionsClient(ApiKeyMethods):
         return Participation.model_validate(answer if isinstance(answer, dict) else {})
 
     def complete(
-        self, session_id: int, date: dt.date | None = None, focused_minutes: int | None = None
+        self,
+        session_id: int,
+        date: dt.date | None = None,
+        focused_minutes: int | None = None,
+        *,
+        idempotency_key: str | None = None,
     ) -> Participation:
         body: dict[str, Any] = {}
         if date:
@@ -210,6 +341,7 @@ class SessionsClient(ApiKeyMethods):
             "POST",
             f"/sessions/{int(session_id)}/complete",
             body=body,
+            headers=_key_header(idempotency_key),
             repeatable=True,
             what=f"session {session_id}",
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
@@ -79,7 +80,14 @@ def reject_nul(data: object, loc: tuple[str | int, ...] = ("body",)) -> None:
             reject_nul(value, (*loc, index))
 
 
-def create(db: Session, caller: Caller, body: SessionCreate) -> SessionRow:
+def create(
+    db: Session,
+    caller: Caller,
+    body: SessionCreate,
+    before_commit: Callable[[SessionRow], None] | None = None,
+) -> SessionRow:
+    """Insert the session; ``before_commit(row)`` runs in the same transaction (the row has
+    its id), e.g. to remember an Idempotency-Key with the answer."""
     reject_nul(body.model_dump())
     check_org(caller, body.org_id)
     collaborators = resolve_collaborators(db, caller, body.collaborator)
@@ -92,6 +100,8 @@ def create(db: Session, caller: Caller, body: SessionCreate) -> SessionRow:
     db.flush()
     _set_collaborators(db, row.id, collaborators)
     bump(db, row.org_id)
+    if before_commit is not None:
+        before_commit(row)
     db.commit()
     return row
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,6 +88,17 @@ MIGRATIONS: list[tuple[str, ...]] = [
         """CREATE INDEX runs_missed ON runs (occurrence) WHERE started_at IS NULL""",
         """CREATE INDEX runs_emergency ON runs (ended_at) WHERE emergency_exit = 1""",
     ),
+    # v4: sync across processes (store/outbox.py, engine/sync.py). An entry carries the
+    # Idempotency-Key its POST is sent with, a lease (claimed_by, claimed_until: Unix seconds)
+    # so two processes never send it at once, and the server's verdict when a PUT conflicts.
+    # A cached session keeps the ETag of the server's answer it came from.
+    (
+        """ALTER TABLE outbox ADD COLUMN idem_key TEXT""",
+        """ALTER TABLE outbox ADD COLUMN claimed_by TEXT""",
+        """ALTER TABLE outbox ADD COLUMN claimed_until REAL""",
+        """ALTER TABLE outbox ADD COLUMN conflict TEXT""",
+        """ALTER TABLE sessions ADD COLUMN etag TEXT""",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -97,14 +109,16 @@ class DatabaseError(Exception):
     exit_code = 1
 
 
-def connect(path: Path | None = None) -> sqlite3.Connection:
+def connect(path: Path | None = None, *, check_same_thread: bool = True) -> sqlite3.Connection:
     """Open (creating or migrating as needed) the database at ``path``."""
     path = path or app_paths().database
     path.parent.mkdir(parents=True, exist_ok=True)
     existed = path.exists() and path.stat().st_size > 0
     try:
         # Autocommit mode: transactions are explicit (``transaction``), never implicit.
-        conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+        conn = sqlite3.connect(
+            path, timeout=10.0, isolation_level=None, check_same_thread=check_same_thread
+        )
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
@@ -166,3 +180,64 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+class ThreadConnections:
+    """One connection to the database at ``path`` per thread, opened on first use.
+
+    A ``sqlite3.Connection`` may only be used on the thread that made it; stores built on a
+    ``ThreadConnections`` (``SessionsCache``, ``Outbox``, ``RemoteSessions``) can be shared by
+    threads instead: each thread gets its own connection, so transactions never interleave.
+    Connections are opened with ``check_same_thread=False`` only so that ``close()`` (and the
+    pruning of connections of threads that have ended) may close them from another thread;
+    ``get()`` never hands one to a thread other than its own.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or app_paths().database
+        self._lock = threading.Lock()
+        self._by_thread: dict[int, tuple[threading.Thread, sqlite3.Connection]] = {}
+        self._closed = False
+
+    def get(self) -> sqlite3.Connection:
+        ident = threading.get_ident()
+        found = self._by_thread.get(ident)
+        if found is not None and found[0] is threading.current_thread():
+            return found[1]
+        with self._lock:
+            if self._closed:
+                raise DatabaseError(f"the local database {self.path} was closed")
+            self._prune()
+            conn = connect(self.path, check_same_thread=False)
+            self._by_thread[ident] = (threading.current_thread(), conn)
+            return conn
+
+    def _prune(self) -> None:
+        for ident, (thread, conn) in list(self._by_thread.items()):
+            if not thread.is_alive():
+                del self._by_thread[ident]
+                conn.close()
+
+    def __len__(self) -> int:
+        return len(self._by_thread)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            for _thread, conn in self._by_thread.values():
+                conn.close()
+            self._by_thread.clear()
+
+    def __enter__(self) -> ThreadConnections:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+Connectable = sqlite3.Connection | ThreadConnections
+
+
+def connection_of(conn: Connectable) -> sqlite3.Connection:
+    """The connection to use on this thread."""
+    return conn.get() if isinstance(conn, ThreadConnections) else conn

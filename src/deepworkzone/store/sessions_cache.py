@@ -2,7 +2,10 @@
 
 Rows are filed under a scope: '' holds local-only sessions (no server configured), a server's
 URL holds that server's sessions. Keeping the answer's JSON whole (unknown fields included)
-lets ``--json`` show the cache exactly as the server sent it.
+lets ``--json`` show the cache exactly as the server sent it. A row also keeps the ETag of the
+answer it came from (GET, PUT, POST), so a later PUT can be sent with ``If-Match``.
+
+``conn`` is a connection, or a ``ThreadConnections`` for a cache shared by threads.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from deepworkzone.domain.models import Session
-from deepworkzone.store.db import transaction
+from deepworkzone.store.db import Connectable, connection_of, transaction
 
 
 def utc_now() -> datetime:
@@ -31,9 +34,13 @@ def display_id(session_id: int) -> str:
 
 
 class SessionsCache:
-    def __init__(self, conn: sqlite3.Connection, scope: str) -> None:
-        self.conn = conn
+    def __init__(self, conn: Connectable, scope: str) -> None:
+        self._conn = conn
         self.scope = scope
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return connection_of(self._conn)
 
     def get(self, session_id: int) -> dict[str, Any] | None:
         row = self.conn.execute(
@@ -58,24 +65,76 @@ class SessionsCache:
                 continue
         return out
 
-    def put(self, raw: dict[str, Any]) -> None:
-        self.put_many([raw])
+    def put(self, raw: dict[str, Any], etag: str | None = None) -> None:
+        """Store one server answer; ``etag``: the answer's ETag header, if it had one."""
+        with transaction(self.conn):
+            self.put_many([raw])
+            if etag is not None:
+                self.conn.execute(
+                    "UPDATE sessions SET etag = ? WHERE scope = ? AND id = ?",
+                    (etag, self.scope, int(raw["id"])),
+                )
 
-    def put_many(self, raws: Iterable[dict[str, Any]], *, replace_all: bool = False) -> None:
+    def put_many(
+        self,
+        raws: Iterable[dict[str, Any]],
+        *,
+        replace_all: bool = False,
+        keep: Iterable[int] = (),
+    ) -> None:
         """Store server answers; ``replace_all`` (after a full listing) drops what is gone.
 
         Queued creates (negative ids) survive a replace: the server does not know them yet.
+        Rows in ``keep`` (sessions with edits still queued) are left as they are, so the
+        cache goes on showing the user's own edit until the server has it. A row's ETag is
+        kept while the row's ``updated_at`` is unchanged (a listing carries no ETags).
         """
         stamp = iso(utc_now())
+        kept = {int(i) for i in keep}
+        rows = [r for r in raws if int(r["id"]) not in kept]
         with transaction(self.conn):
             if replace_all:
-                self.conn.execute("DELETE FROM sessions WHERE scope = ? AND id >= 0", (self.scope,))
+                ids = [int(r["id"]) for r in rows] + sorted(kept)
+                self.conn.execute(
+                    "DELETE FROM sessions WHERE scope = ? AND id >= 0 "
+                    "AND id NOT IN (SELECT value FROM json_each(?))",
+                    (self.scope, json.dumps(ids)),
+                )
             self.conn.executemany(
-                "INSERT OR REPLACE INTO sessions (scope, id, data, stored_at) VALUES (?, ?, ?, ?)",
-                [(self.scope, int(r["id"]), json.dumps(r), stamp) for r in raws],
+                "INSERT INTO sessions (scope, id, data, stored_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (scope, id) DO UPDATE SET data = excluded.data, "
+                "stored_at = excluded.stored_at, etag = CASE WHEN "
+                "json_extract(sessions.data, '$.updated_at') IS "
+                "json_extract(excluded.data, '$.updated_at') THEN sessions.etag END",
+                [(self.scope, int(r["id"]), json.dumps(r), stamp) for r in rows],
             )
             if replace_all:
                 self._set_meta(f"refreshed:{self.scope}", stamp)
+
+    def etag(self, session_id: int) -> str | None:
+        """The ETag of the server answer the cached row came from, if known."""
+        row = self.conn.execute(
+            "SELECT etag FROM sessions WHERE scope = ? AND id = ?",
+            (self.scope, self.resolve(session_id)),
+        ).fetchone()
+        return row["etag"] if row else None
+
+    def touch_refreshed(self) -> None:
+        """The server confirmed the cache is current (a 304 to a conditional listing)."""
+        self._set_meta(f"refreshed:{self.scope}", iso(utc_now()))
+
+    def list_etag(self) -> str | None:
+        """The ETag of the last full listing stored with ``put_many(replace_all=True)``."""
+        row = self.conn.execute(
+            "SELECT value FROM meta WHERE key = ?", (f"list_etag:{self.scope}",)
+        ).fetchone()
+        return row["value"] if row else None
+
+    def set_list_etag(self, etag: str | None) -> None:
+        if etag is None:
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (f"list_etag:{self.scope}",))
+        else:
+            self._set_meta(f"list_etag:{self.scope}", etag)
 
     def delete(self, session_id: int) -> bool:
         cur = self.conn.execute(
@@ -114,7 +173,9 @@ class SessionsCache:
             self._set_meta(key, str(value + 1))
         return value
 
-    def map_id(self, temporary_id: int, server_id: int, raw: dict[str, Any]) -> None:
+    def map_id(
+        self, temporary_id: int, server_id: int, raw: dict[str, Any], etag: str | None = None
+    ) -> None:
         """A queued create was sent: its row now lives under the server's id."""
         with transaction(self.conn):
             self.conn.execute(
@@ -124,7 +185,7 @@ class SessionsCache:
                 "INSERT OR REPLACE INTO id_map (scope, local_id, server_id) VALUES (?, ?, ?)",
                 (self.scope, temporary_id, server_id),
             )
-            self.put(raw)
+            self.put(raw, etag)
 
     def resolve(self, session_id: int) -> int:
         """The id to use now: a sent create's temporary id leads to its server id."""

@@ -7,11 +7,13 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from deepworkzone.domain.models import Participation, Session, SessionCreate, SessionUpdate
-from deepworkzone.server import session_store
+from deepworkzone.server import idempotency, session_store
 from deepworkzone.server.auth import Caller, CurrentCaller, Db, require_user_role
+from deepworkzone.server.errors import JSON_MEDIA_TYPE
 from deepworkzone.server.orm import SessionRow
 from deepworkzone.server.participation import participation_for
 from deepworkzone.server.routes.params import SessionId
@@ -62,14 +64,66 @@ def _check_preconditions(row: SessionRow, if_match: str | None, since: str | Non
             )
 
 
-@router.post("/sessions", status_code=201, response_model=Session, summary="Create a session")
+@router.post(
+    "/sessions",
+    status_code=201,
+    response_model=Session,
+    summary="Create a session",
+    responses={
+        201: {
+            "headers": {
+                "Idempotent-Replayed": {"description": "true: the first answer to this key"}
+            }
+        }
+    },
+)
 def create_session(
-    body: SessionCreate, caller: CurrentCaller, db: Db, response: Response
-) -> Session:
+    body: SessionCreate,
+    caller: CurrentCaller,
+    db: Db,
+    response: Response,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            description="the same key from the same user within 24 h answers the first "
+            "result instead of creating another session"
+        ),
+    ] = None,
+) -> Session | Response:
     require_user_role(caller, "create sessions")
-    row = session_store.create(db, caller, body)
-    response.headers["Location"] = f"/api/v1/sessions/{row.id}"
-    return _answer(db, row, response, None)
+    if idempotency_key is None:
+        row = session_store.create(db, caller, body)
+        response.headers["Location"] = f"/api/v1/sessions/{row.id}"
+        return _answer(db, row, response, None)
+    key = idempotency.check_key(idempotency_key)
+    print_ = idempotency.fingerprint("POST", "/sessions", body.model_dump(mode="json"))
+    first = idempotency.replay(db, caller, key, print_)
+    if first is not None:
+        return first
+    answer: dict[str, bytes | dict[str, str]] = {}
+
+    def remember(row: SessionRow) -> None:
+        session = _answer(db, row, response, None)
+        headers = {
+            "Location": f"/api/v1/sessions/{row.id}",
+            "ETag": response.headers["ETag"],
+            "Last-Modified": response.headers["Last-Modified"],
+        }
+        payload = session.model_dump_json().encode()
+        idempotency.remember(db, caller, key, print_, 201, payload, headers)
+        answer.update(body=payload, headers=headers)
+
+    try:
+        session_store.create(db, caller, body, before_commit=remember)
+    except IntegrityError:  # the same key raced us and won: answer what it got
+        db.rollback()
+        first = idempotency.replay(db, caller, key, print_)
+        if first is None:
+            raise
+        return first
+    payload, headers = answer["body"], answer["headers"]
+    assert isinstance(payload, bytes) and isinstance(headers, dict)
+    return Response(payload, status_code=201, media_type=JSON_MEDIA_TYPE, headers=headers)
 
 
 @router.get(

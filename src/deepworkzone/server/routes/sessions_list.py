@@ -10,7 +10,8 @@ from fastapi.concurrency import run_in_threadpool
 
 from deepworkzone.domain.models import Session
 from deepworkzone.server.auth import CurrentCaller, Db
-from deepworkzone.server.errors import JSON_MEDIA_TYPE, unprocessable
+from deepworkzone.server.conditional import etag_matches, list_etag
+from deepworkzone.server.errors import JSON_MEDIA_TYPE, JsonResponse, unprocessable
 from deepworkzone.server.list_cache import LIST_CACHE_MAX_BYTES
 from deepworkzone.server.listing import Filters, list_sessions
 from deepworkzone.server.routes.params import OrgIdFilter, PageNumber
@@ -32,7 +33,16 @@ def _link_header(request: Request, page: int, per_page: int, total: int) -> str 
     "/sessions",
     response_model=list[Session],
     summary="List the sessions the caller may see",
-    responses={200: {"headers": {"X-Total-Count": {"description": "matches on all pages"}}}},
+    responses={
+        200: {
+            "headers": {
+                "X-Total-Count": {"description": "matches on all pages"},
+                "ETag": {"description": "the version of the whole listing, every page of it"},
+            }
+        },
+        304: {"description": "If-None-Match: nothing changed for this caller and query"},
+        412: {"description": "If-Match: the listing changed since that ETag was read"},
+    },
 )
 async def get_sessions(
     request: Request,
@@ -66,7 +76,19 @@ async def get_sessions(
         day_start=day_start,
         day_ends=day_ends,
     )
-    key = (caller, request.state.sessions_generation, filters, page, per_page)
+    generation = request.state.sessions_generation
+    tag = list_etag(caller, generation, filters, per_page)
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None and etag_matches(if_none_match, tag):
+        return Response(status_code=304, headers={"ETag": tag})
+    if_match = request.headers.get("if-match")
+    if if_match is not None and not etag_matches(if_match, tag):
+        return JsonResponse(
+            status_code=412,
+            content={"detail": f"the session list changed since {if_match} (now {tag})"},
+            headers={"ETag": tag},
+        )
+    key = (caller, generation, filters, page, per_page)
     # async so that a cached answer costs no thread-pool round trip; the queries of a miss
     # run on the pool like every other endpoint's.
     cached = request.app.state.list_cache.get(key)
@@ -78,7 +100,7 @@ async def get_sessions(
         if len(cached[0]) <= LIST_CACHE_MAX_BYTES:
             request.app.state.list_cache.put(key, cached)
     body, total = cached
-    headers = {"X-Total-Count": str(total)}
+    headers = {"X-Total-Count": str(total), "ETag": tag}
     link = _link_header(request, page, per_page, total)
     if link:
         headers["Link"] = link

@@ -1,0 +1,94 @@
+"""``Idempotency-Key`` on POST: a retried request answers what the first one did.
+
+The same key from the same user within 24 hours answers the first result, status, body and
+headers (plus ``Idempotent-Replayed: true``) instead of doing the work again; another user's
+identical key is another request. The key is stored in the transaction that does the work
+(``remember``), so a crash can never leave work done without its key, nor a key without its
+work. A key reused for a different request (method, path or body) is a 422. Two requests with
+one key racing: the second one's insert violates the unique (user, key) and it answers the
+first one's result (``replay``) instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from fastapi import Response
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from deepworkzone.server.auth import Caller
+from deepworkzone.server.errors import JSON_MEDIA_TYPE, unprocessable
+from deepworkzone.server.orm import IdempotencyKeyRow
+from deepworkzone.server.timeutil import utcnow
+
+KEY_TTL = dt.timedelta(hours=24)
+MAX_KEY_LENGTH = 255
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def check_key(key: str) -> str:
+    key = key.strip()
+    if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
+        unprocessable(
+            ("header", HEADER), f"must be 1..{MAX_KEY_LENGTH} printable characters (e.g. a UUID)"
+        )
+    return key
+
+
+def fingerprint(method: str, path: str, body: Any) -> str:
+    """What a key was used for: a retry must be the same request."""
+    text = json.dumps([method.upper(), path, body], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def replay(db: Session, caller: Caller, key: str, print_: str) -> Response | None:
+    """The first answer given to ``key``, or None when the key is new (or older than 24 h)."""
+    row = db.scalar(
+        select(IdempotencyKeyRow).where(
+            IdempotencyKeyRow.user_id == caller.user_id,
+            IdempotencyKeyRow.key == key,
+            IdempotencyKeyRow.created_at >= utcnow() - KEY_TTL,
+        )
+    )
+    if row is None:
+        return None
+    if row.fingerprint != print_:
+        unprocessable(
+            ("header", HEADER),
+            "this key was already used for a different request; use a new key per request",
+        )
+    headers = {**row.headers, REPLAYED_HEADER: "true"}
+    return Response(
+        row.body.encode(), status_code=row.status, media_type=JSON_MEDIA_TYPE, headers=headers
+    )
+
+
+def remember(
+    db: Session,
+    caller: Caller,
+    key: str,
+    print_: str,
+    status: int,
+    body: bytes,
+    headers: dict[str, str],
+) -> None:
+    """Keep the answer to ``key``; call inside the transaction that did the work."""
+    cutoff = utcnow() - KEY_TTL
+    # Expired keys go here, by the created_at index: a reused expired key must not collide.
+    db.execute(delete(IdempotencyKeyRow).where(IdempotencyKeyRow.created_at < cutoff))
+    db.add(
+        IdempotencyKeyRow(
+            user_id=caller.user_id,
+            key=key,
+            fingerprint=print_,
+            status=status,
+            body=body.decode(),
+            headers=headers,
+            created_at=utcnow(),
+        )
+    )
