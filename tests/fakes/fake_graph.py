@@ -3,8 +3,9 @@
 Graph-shaped error JSON; 401 InvalidAuthenticationToken for expired or unknown tokens; a
 ``forbidden`` switch for 403 (consent, personal account, tenant policy); injected 429 with
 Retry-After; user-preferred presence that expires after its expirationDuration; only the
-documented availability/activity pairs; and presence that applies late (GET shows the old
-state for the first ``late_reads`` reads after a change, as Teams' polling clients do).
+documented availability/activity pairs; and presence that applies late, as Teams' polling
+clients and Graph's eventual consistency do: GET shows the old state for the first
+``late_reads`` reads after a change, or for ``lag_seconds`` after it.
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ class FakeGraph(FakeService):
         self.auto: tuple[str, str] = ("Available", "Available")
         self.preferred: tuple[str, str, float] | None = None
         self.late_reads = 0
+        self.lag_seconds = 0.0
         self._stale: tuple[tuple[str, str], int] | None = None
+        self._lagging: tuple[tuple[str, str], float] | None = None
         self.calls: list[tuple[str, str, Any]] = []
         self.injected: list[tuple[int, str, dict[str, str]]] = []
         super().__init__()
@@ -64,6 +67,14 @@ class FakeGraph(FakeService):
     def set_by_user(self, availability: str, activity: str) -> None:
         """The user picks a status in Teams (a user-preferred presence, no expiry)."""
         self.preferred = (availability, activity, float("inf"))
+
+    def get_shown(self) -> tuple[str, str]:
+        """What ``GET /me/presence`` would answer now (lag included), without counting a read."""
+        with self.lock:
+            shown = self.visible()
+            if self._lagging is not None and self.now() < self._lagging[1]:
+                shown = self._lagging[0]
+            return shown
 
     def visible(self) -> tuple[str, str]:
         if self.preferred and self.preferred[2] <= self.now():
@@ -99,6 +110,12 @@ class FakeGraph(FakeService):
 
     def _presence(self) -> dict[str, Any]:
         shown = self.visible()
+        if self._lagging is not None:
+            old, until = self._lagging
+            if self.now() < until:
+                shown = old
+            else:
+                self._lagging = None
         if self._stale is not None:
             old, left = self._stale
             self._stale = (old, left - 1) if left > 1 else None
@@ -113,6 +130,10 @@ class FakeGraph(FakeService):
     def _changed(self) -> None:
         if self.late_reads:
             self._stale = (self.visible(), self.late_reads)
+        if self.lag_seconds > 0:
+            # What reads showed just before this change, for ``lag_seconds`` from now.
+            before = self._lagging[0] if self._lagging and self.now() < self._lagging[1] else None
+            self._lagging = (before or self.visible(), self.now() + self.lag_seconds)
 
     def _set_preferred(self, body: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
         pair = (body.get("availability"), body.get("activity"))

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,3 +134,39 @@ def test_kill_9_then_restart_after_the_end_restores_only_what_is_ours(
     assert "dnd.endSnooze" not in slack.methods_called()[calls_before:]
     assert graph.visible() == ("Busy", "Busy")
     assert not any(p.endswith("clearUserPreferredPresence") for p in graph.paths_called())
+
+
+def test_kill_9_while_applying_teams_then_unblock_at_once_while_graph_lags(
+    fakes: tuple[FakeSlack, FakeGraph], tmp_path: Path
+) -> None:
+    """The 10-in-52 case of the kill suite: killed right after setting DND (while reading it
+    back), then recovery a moment later, while Graph still shows the presence from before."""
+    _, graph = fakes
+    graph.auto = ("Away", "Away")
+    graph.lag_seconds = 20
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    child = subprocess.Popen(
+        [sys.executable, str(script), "30"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=os.environ.copy(),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not any(p.endswith("setUserPreferredPresence") for p in graph.paths_called()):
+            assert child.poll() is None and time.monotonic() < deadline, child.stderr
+            time.sleep(0.01)
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=10)
+    assert graph.visible() == ("DoNotDisturb", "DoNotDisturb")
+    assert graph.get_shown() == ("Away", "Away")  # what reads still answer
+    data = Journal().load()
+    assert data is not None and data["effects"]["teams"]["ours"] is True
+
+    for kind, record in data["effects"].items():
+        SNOOZER_KINDS[kind].from_record(record).undo()
+
+    assert graph.visible() == ("Away", "Away")
+    assert graph.preferred is None

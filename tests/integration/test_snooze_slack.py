@@ -63,7 +63,7 @@ def test_happy_path_snoozes_sets_status_and_restores(slack: FakeSlack, stored_to
 
     ends_at = journal.last["ends_at"]
     assert slack.snoozing()
-    assert ends_at - 60 <= slack.snooze_end <= ends_at  # never outlasts the session
+    assert ends_at <= slack.snooze_end < ends_at + 60  # covers the session, ends soon after
     assert slack.profile["status_text"].startswith("Focusing — back at ")
     assert slack.profile["status_emoji"] == FOCUS_EMOJI
     assert slack.profile["status_expiration"] == ends_at
@@ -87,6 +87,30 @@ def test_happy_path_snoozes_sets_status_and_restores(slack: FakeSlack, stored_to
     assert slack.profile["status_emoji"] == ":flag-de:"
     assert "dnd.endDnd" not in slack.methods_called()
     assert slack.schedule == night
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.4, 0.999])
+def test_a_25_minute_session_is_snoozed_and_shows_its_status_until_its_very_end(
+    slack: FakeSlack, stored_token: None, fraction: float
+) -> None:
+    """It used to be snoozed for 24 minutes (the minutes left, rounded down), and its status
+    expired up to a second early (the end time, rounded down)."""
+    start = int(time.time()) + 5 + fraction
+    ends_at = datetime.fromtimestamp(start, UTC) + timedelta(minutes=25)
+    slack.advance(start + 0.2 - slack.now())  # Slack's clock and ours: 0.2 s after the start
+    api = SlackApi(SlackTokenProvider(), policy=RetryPolicy(sleep=time.sleep))
+    snoozer = SlackSnoozer(ends_at, "Deep work", api=api, clock=slack.now)
+    snoozer.apply(Journal(slack))
+
+    end = ends_at.timestamp()
+    num_minutes = [int(args["num_minutes"]) for m, args, _ in slack.calls if m == "dnd.setSnooze"]
+    assert num_minutes in ([25], [26])
+    assert end <= slack.snooze_end < end + 60
+    assert end <= slack.profile["status_expiration"] < end + 1
+    # A crash now: Slack's own expiry ends both less than a minute after the session.
+    slack.advance(slack.snooze_end - slack.now())
+    assert not slack.snoozing()
+    assert slack.visible_profile()["status_text"] == ""
 
 
 def test_no_previous_status_is_cleared_with_text_and_emoji(

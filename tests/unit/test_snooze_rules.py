@@ -24,12 +24,25 @@ from deepworkzone.snooze.teams_snoozer import dnd_minutes, iso_minutes
 
 @pytest.mark.parametrize(
     ("seconds_left", "minutes"),
-    [(25 * 60, 25), (25 * 60 - 1, 24), (30, 1), (90 * 60 + 59, 90)],
+    [(25 * 60, 25), (25 * 60 - 0.4, 25), (25 * 60 - 1, 25), (25 * 60 + 1, 26), (30, 1)],
 )
-def test_service_side_expiry_never_outlasts_the_session(seconds_left: int, minutes: int) -> None:
+def test_service_side_expiry_covers_the_whole_session(seconds_left: float, minutes: int) -> None:
     now = 1_000_000.0
     assert snooze_minutes(now + seconds_left, now) == minutes
     assert dnd_minutes(now + seconds_left, now) == minutes
+
+
+@pytest.mark.parametrize("start", [1_000_000.0, 1_000_000.25, 1_000_000.5, 1_000_000.999])
+@pytest.mark.parametrize("seconds_left", [30.0, 24 * 60 + 59.6, 25 * 60 - 0.3, 25 * 60, 90 * 60.5])
+def test_a_snooze_counted_as_slack_counts_ends_within_a_minute_after_the_session(
+    start: float, seconds_left: float
+) -> None:
+    """Slack ends a snooze at int(now) + num_minutes * 60: never before the session's end (a
+    25-minute session once got 24 minutes), and less than a minute after it."""
+    end = start + seconds_left
+    for now in (start, start + 0.3, start + 1.7):  # apply runs a moment after the start
+        slack_end = int(now) + snooze_minutes(end, now) * 60
+        assert end <= slack_end < end + 60
 
 
 @pytest.mark.parametrize(

@@ -30,8 +30,21 @@ def wall_clock() -> float:
 
 
 def minutes_until(end: float, now: float) -> int:
-    # Rounded down: a snooze or DND left behind by a crash must not outlast what it stands for.
-    return max(1, math.floor((end - now) / 60))
+    """Whole minutes that cover ``end`` from ``now``, so that the service-side snooze or DND
+    never ends before the session does.
+
+    Counted as the services count, in whole seconds from the second ``now`` falls in (Slack
+    ends a snooze at int(now) + minutes * 60), and rounded up: the expiry lands 0-59 s after
+    ``end``. The end call lifts it at once; after a crash the service's own expiry does, less
+    than a minute after the session's end.
+    """
+    return max(1, math.ceil((math.ceil(end) - math.floor(now)) / 60))
+
+
+def epoch_covering(moment: datetime) -> int:
+    """``moment`` as whole epoch seconds, rounded up: a service-side expiry at this second is
+    never before ``moment``."""
+    return math.ceil(moment.timestamp())
 
 
 class Snoozer(ABC, Generic[ApiT]):
@@ -56,7 +69,8 @@ class Snoozer(ABC, Generic[ApiT]):
         self._clock = clock
         self._record: JournalRecord = record or {
             "v": 1,
-            "ends_at": int(ends_at.timestamp()),
+            # Rounded up to the second, so expiries derived from it never fall short of it.
+            "ends_at": epoch_covering(ends_at),
             "session_name": session_name,
             **copy.deepcopy(self._RECORD_DEFAULTS),
         }
