@@ -47,7 +47,7 @@ def _assert_clean(text: str) -> None:
     assert "***" in text
 
 
-def test_log_exception_scrubs_the_exception_message_and_traceback(log) -> None:
+def test_log_exception_scrubs_the_exception_message_and_traceback(log: logging.Logger) -> None:
     def call_server() -> None:
         headers = {"Authorization": f"Bearer {BEARER}"}
         raise RuntimeError(f"request failed with headers {headers}")
@@ -61,7 +61,7 @@ def test_log_exception_scrubs_the_exception_message_and_traceback(log) -> None:
     _assert_clean(text)
 
 
-def test_a_chained_exception_and_args_are_scrubbed(log) -> None:
+def test_a_chained_exception_and_args_are_scrubbed(log: logging.Logger) -> None:
     try:
         try:
             raise KeyError(f"access_token={ACCESS}")
@@ -74,7 +74,7 @@ def test_a_chained_exception_and_args_are_scrubbed(log) -> None:
     _assert_clean(text)
 
 
-def test_exc_info_given_as_an_exception_and_stack_info_are_scrubbed(log) -> None:
+def test_exc_info_given_as_an_exception_and_stack_info_are_scrubbed(log: logging.Logger) -> None:
     exc = ConnectionError(f"Bearer {BEARER}")
     log.warning("retrying", exc_info=exc)
     log.info("state %s", {"refresh_token": ACCESS}, stack_info=True)
@@ -87,8 +87,7 @@ def test_the_formatter_also_scrubs_the_cached_traceback_for_other_handlers() -> 
     try:
         raise RuntimeError(f"Bearer {BEARER}")
     except RuntimeError:
-        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "boom", None, True)
-        record.exc_info = sys.exc_info()
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "boom", None, sys.exc_info())
     out = RedactingFormatter("%(message)s").format(record)
     assert BEARER not in out
     assert record.exc_text is not None and BEARER not in record.exc_text
