@@ -28,102 +28,69 @@ def register(sub: Any) -> None:
 
 
 def status_command(args: argparse.Namespace) -> int:
-    from deepworkzone.engine.runner import owner_alive
-    from deepworkzone.store.journal import Journal
+    from deepworkzone.domain.clock import SYSTEM_CLOCK
+    from deepworkzone.engine import events as ev
+    from deepworkzone.engine.focus_service import FocusService
+    from deepworkzone.engine.recovery import describe_effect, journal_effects, orphan_hosts_count
+    from deepworkzone.engine.timers import ManualTimers
 
-    data = Journal().load()
-    orphan = _orphan_hosts_section()
-    if data is None:
+    status = FocusService(timers=ManualTimers(SYSTEM_CLOCK), events=ev.EventBus()).status()
+    if status is None:
         print("No focus session is running; nothing is blocked by Deep Work Zone.")
+        orphan = orphan_hosts_count()
         if orphan:
             print(
                 f"But the hosts file still holds {orphan} blocked names from an earlier run: "
                 "run `deepworkzone unblock`."
             )
         return 0
-    session = data.get("session", {})
-    ends_at = datetime.fromisoformat(data["ends_at"])
+    ends_at = status.ends_at
     left = max(int((ends_at - datetime.now(UTC)).total_seconds() // 60), 0)
-    running = owner_alive(session)
     state = (
-        f"running in process {session.get('pid')}"
-        if running
-        else "interrupted (its process is gone)"
+        f"running in process {status.pid}" if status.alive else "interrupted (its process is gone)"
     )
-    print(f"Focus session {session.get('name', 'Focus')!r}: {state}")
+    print(f"Focus session {status.name!r}: {state}")
     print(f"  ends {ends_at.astimezone().strftime('%Y-%m-%d %H:%M')} ({left} min left)")
-    for kind, record in data.get("effects", {}).items():
-        print(f"  {kind}: {_describe(kind, record)}")
-    if not running:
+    for kind, record in journal_effects().items():
+        print(f"  {kind}: {describe_effect(kind, record)}")
+    if status.proxy_needs_manual_setup:
+        print(
+            "  browsers are not using the blocking proxy: set the automatic proxy configuration "
+            f"URL to {status.pac_url}"
+        )
+    if not status.alive:
         print("Its changes stay until the end time; `deepworkzone unblock` removes them now.")
     return 0
 
 
 def unblock_command(args: argparse.Namespace) -> int:
-    from deepworkzone.engine.recovery import unblock
+    from deepworkzone.engine.errors import EngineError
+    from deepworkzone.engine.ipc import AgentNotRunning, call
+    from deepworkzone.engine.recovery import unblock_everything
 
-    result = unblock(force=args.force)
-    removed_orphan = _remove_orphan_hosts_section()
-    cleared_proxy = result is None and _clear_orphan_system_proxy()
-    if result is None and not removed_orphan and not cleared_proxy:
+    if not args.force:
+        try:
+            answer = call("stop", {"reason": "unblocked"})
+        except AgentNotRunning:
+            pass
+        except EngineError as exc:
+            if exc.code != "not_running":
+                raise
+        else:
+            print(f"Ended {answer['ended']['name']!r} in the running Deep Work Zone.")
+    result = unblock_everything(force=args.force)
+    if result.nothing:
         print("Nothing to undo: no session left anything behind.")
         return 0
-    if result is not None:
-        for kind in result.restored:
-            print(f"restored: {kind}")
-        if result.errors:
-            raise ServiceError(
-                "could not restore " + "; ".join(result.errors) + " (try again, or see the log)"
-            )
-    if removed_orphan:
+    for kind in result.restored:
+        print(f"restored: {kind}")
+    if result.errors:
+        raise ServiceError(
+            "could not restore " + "; ".join(result.errors) + " (try again, or see the log)"
+        )
+    if result.orphan_hosts:
         print("restored: hosts (removed a leftover Deep Work Zone section)")
-    if cleared_proxy:
+    if result.orphan_system_proxy:
         print("restored: system proxy (switched off a leftover Deep Work Zone PAC setting)")
     print("Everything Deep Work Zone changed has been put back.")
     return 0
-
-
-def _describe(kind: str, record: Any) -> str:
-    if not isinstance(record, dict):
-        return "changed"
-    if kind == "hosts":
-        count = record.get("count") or len(record.get("domains", []))
-        return f"{count} names in {record.get('path', 'the hosts file')}"
-    if kind == "proxy":
-        return f"blocking proxy on 127.0.0.1:{record.get('port')}"
-    if kind == "system_proxy":
-        return (
-            "skipped (no desktop proxy settings)"
-            if record.get("skipped")
-            else "set to our PAC file"
-        )
-    if kind == "apps":
-        names: list[str] = record.get("names") or record.get("process_names") or []
-        return "closing " + ", ".join(names)
-    return "snoozed until the session ends"
-
-
-def _orphan_hosts_section() -> int:
-    from deepworkzone.blocking.hosts_blocker import section_status
-
-    try:
-        domains = section_status()
-    except OSError:
-        return 0
-    return len(domains) if domains else 0
-
-
-def _remove_orphan_hosts_section() -> bool:
-    from deepworkzone.blocking.hosts_blocker import remove_section
-
-    try:
-        return remove_section()
-    except OSError as exc:
-        raise ServiceError(f"could not clean the hosts file: {exc}") from exc
-
-
-def _clear_orphan_system_proxy() -> bool:
-    """With the journal lost, a proxy setting still pointing at our PAC file is switched off."""
-    from deepworkzone.blocking.system_proxy import clear_leftover
-
-    return clear_leftover()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from deepworkzone.cli.errors import UserError
-
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
@@ -22,9 +20,9 @@ def register(sub: Any) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from deepworkzone.blocking.categories import available_categories
+    from deepworkzone.engine.catalog import categories
 
-    infos = available_categories()
+    infos = categories()
     width = max(len(info.id) for info in infos)
     for info in infos:
         method = "hosts+proxy" if info.hosts_ok else "proxy only"
@@ -37,12 +35,9 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from deepworkzone.blocking.categories import UnknownCategory, load_category
+    from deepworkzone.engine.catalog import category
 
-    try:
-        cat = load_category(args.category)
-    except UnknownCategory as exc:
-        raise UserError(str(exc)) from exc
+    cat = category(args.category)
     print(f"# {cat.title} ({cat.id}): {len(cat.domains)} domains, each with its subdomains")
     if not cat.hosts_ok:
         print("# proxy only: never written to the hosts file")

@@ -19,3 +19,21 @@ class UserError(CliError):
 
 class ServiceError(CliError):
     exit_code = EXIT_SERVICE
+
+
+def hint(code: str, data: dict[str, object]) -> str | None:
+    """The CLI's own words after an engine error: what to type next."""
+    server = data.get("server")
+    hints = {
+        "no_token": f"run `deepworkzone login --server {server}` or set DEEPWORKZONE_TOKEN",
+        "needs_server": "run `deepworkzone login --server URL` first",
+        "running_elsewhere": "end it there (Ctrl-C), or `deepworkzone unblock --force`",
+        "already_running": "see `deepworkzone status`; `deepworkzone stop` ends it",
+        "agent_not_running": "start it with `deepworkzone run`",
+        "strict": "strict sessions cannot be ended early; `deepworkzone stop --emergency` "
+        "uses the rationed emergency exit",
+        "leftover_not_undone": "try `deepworkzone unblock` again, or see the log",
+        "auth_error": "run `deepworkzone login` again",
+        "not_connected": "run `deepworkzone connect slack` or `deepworkzone connect teams`",
+    }
+    return hints.get(code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -13,10 +13,7 @@ from deepworkzone.cli.errors import UserError
 from deepworkzone.cli.session_args import apps, session_id
 
 if TYPE_CHECKING:
-    from deepworkzone.domain.models import Session
     from deepworkzone.engine.focus_plan import FocusRequest
-
-DEFAULT_CATEGORIES = ("social-media", "video")
 
 
 def register(sub: Any) -> None:
@@ -39,8 +36,8 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="CAT",
-        help=f"preset category to block (repeatable; default {', '.join(DEFAULT_CATEGORIES)} "
-        "when no --url is given); see `deepworkzone blocklists`",
+        help="preset category to block (repeatable; default: the settings' default "
+        "categories, social-media and video, when no --url is given); see `deepworkzone blocklists`",
     )
     parser.add_argument(
         "--url", action="append", default=[], metavar="DOMAIN", help="extra site to block"
@@ -60,6 +57,11 @@ def register(sub: Any) -> None:
     )
     parser.add_argument(
         "--snooze", type=apps, default=[], metavar="APPS", help="slack, teams or slack,teams"
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="no early end until the time is up (a rationed emergency exit aside)",
     )
     parser.set_defaults(func=run)
 
@@ -81,122 +83,153 @@ def _port(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from deepworkzone.core.settings import load_settings
-    from deepworkzone.domain.hostnames import InvalidDomain
-    from deepworkzone.engine.focus_plan import FocusRequest, build_plan
-    from deepworkzone.engine.recovery import unblock
-    from deepworkzone.engine.runner import FocusRunner, run_until_end
-    from deepworkzone.store.journal import Journal
+    from deepworkzone.engine.requests import quick_request
 
-    settings = load_settings()
-    stored = _stored_session(args.session) if args.session is not None else None
-    if args.minutes is None and stored is None:
+    if args.minutes is None and args.session is None:
         raise UserError("say how long: --minutes N (or run a stored session with --session ID)")
-    request = FocusRequest(
-        name=args.name or (stored.name if stored else "Focus"),
-        minutes=args.minutes or (stored.duration if stored else 25),
-        method=args.method or settings.blocking_method,
-        proxy_port=args.proxy_port or settings.proxy_port,
-        system_proxy=settings.set_system_proxy and not args.no_system_proxy,
-        snooze=args.snooze,
+    if args.session is not None:
+        if args.category or args.url or args.allowlist:
+            raise UserError("--session runs the stored session's own blocks; drop --category/--url")
+        wire: dict[str, Any] = {"session_id": args.session, "minutes": args.minutes}
+        return run_session(wire, None)
+    request = quick_request(
+        args.minutes,
+        name=args.name,
+        categories=args.category,
+        urls=args.url,
         allow=args.allow,
+        allowlist=args.allowlist,
+        method=args.method,
+        proxy_port=args.proxy_port,
+        system_proxy=not args.no_system_proxy,
+        snooze=args.snooze,
+        strict=getattr(args, "strict", False),
     )
-    if stored is not None:
-        _take_from_session(request, stored)
-    categories = list(request.categories) + args.category
-    urls = list(request.urls) + args.url
-    if not (categories or urls or args.allowlist or stored is not None):
-        categories = list(DEFAULT_CATEGORIES)
-    request.categories, request.urls = categories, urls
-    if args.allowlist:
-        request.mode = "allowlist"
-    elif stored is None or args.category or args.url:
-        request.mode = "preset" if categories else "custom"
-    journal = Journal()
-    leftover = unblock(journal)  # raises if another session is running right now
-    if leftover is not None:
-        _say("An earlier session had not finished; its blocks were removed first.")
-    ends_at = datetime.now(UTC) + timedelta(minutes=request.minutes)
-    try:
-        plan = build_plan(request, ends_at)
-    except (InvalidDomain, ValueError) as exc:
-        raise UserError(str(exc)) from exc
-    for note in plan.notes:
-        _say(f"note: {note}")
-    runner = FocusRunner(
-        request.name,
-        ends_at,
-        plan.effects,
-        journal=journal,
-        session_info={"minutes": request.minutes, "method": plan.method},
-        on_warning=lambda message: _say(f"warning: {message}"),
+    return run_session(_wire(request), request)
+
+
+def _wire(request: FocusRequest) -> dict[str, Any]:
+    """The request as the control socket's ``start`` takes it."""
+    return {
+        "minutes": request.minutes,
+        "name": request.name,
+        "categories": list(request.categories),
+        "urls": list(request.urls),
+        "allow": list(request.allow),
+        "allowlist": request.mode == "allowlist",
+        "method": request.method,
+        "proxy_port": request.proxy_port,
+        "system_proxy": request.system_proxy,
+        "snooze": list(request.snooze),
+        "strict": request.strict,
+    }
+
+
+def run_session(wire: dict[str, Any], request: FocusRequest | None) -> int:
+    """Ask the running agent or app to start it; with none, run it here in the foreground."""
+    from deepworkzone.engine.agent import running_instance, start_from_args
+    from deepworkzone.engine.ipc import call
+
+    holder = running_instance()
+    if holder is not None and holder.kind == "focus":
+        raise UserError(
+            f"a focus session is running in process {holder.pid}; end it there with Ctrl-C, "
+            "or `deepworkzone stop`"
+        )
+    if holder is not None and holder.kind in ("agent", "app"):
+        answer = call("start", {k: v for k, v in wire.items() if v is not None})
+        running = answer["running"]
+        _say(
+            f"Started {running['name']!r} in the running Deep Work Zone {holder.kind} "
+            f"(process {holder.pid}); it ends at {_local(running['ends_at'])}."
+        )
+        _say("`deepworkzone status` shows it, `deepworkzone stop` ends it early.")
+        return 0
+    return _foreground(lambda engine: start_from_args(engine, wire))
+
+
+def _foreground(begin: Any) -> int:
+    import threading
+
+    from deepworkzone.engine import events as ev
+    from deepworkzone.engine.agent import run_foreground
+    from deepworkzone.engine.engine import Engine
+    from deepworkzone.engine.sessions_service import open_sessions
+
+    engine = Engine(open_sessions())
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    countdown = _Countdown() if sys.stdout.isatty() else None
+
+    def started(engine: Any) -> Any:
+        status = begin(engine)
+        _announce(status)
+        return status
+
+    def on_event(event: Any) -> None:
+        if isinstance(event, ev.Applied):
+            for note in event.notes:
+                _say(f"note: {note}")
+            for warning in event.warnings:
+                _say(f"warning: {warning}")
+        elif isinstance(event, ev.Extended):
+            _say(f"\nExtended: the session now ends at {event.ends_at.astimezone():%H:%M}.")
+
+    ended = run_foreground(
+        engine, started, stop=stop, tick=countdown.tick if countdown else None, on_event=on_event
     )
-    _stop_on_signals(runner)
-    local_end = ends_at.astimezone().strftime("%H:%M")
-    what = f"{plan.blocked_count} sites via {plan.method}" if plan.method != "none" else "no sites"
-    _say(
-        f"Focusing on {request.name!r} until {local_end} ({request.minutes} min), blocking {what}."
-    )
-    _say("Ctrl-C ends the session early and puts everything back.")
-    countdown = _Countdown(request.name) if sys.stdout.isatty() else None
-    report = run_until_end(runner, countdown.tick if countdown else None)
     if countdown:
         countdown.close()
-    if report.undo_errors:
-        for problem in report.undo_errors:
+    if ended is None:
+        status = engine.focus.status()
+        until = f" until {status.ends_at.astimezone():%H:%M}" if status else ""
+        _say(f"Strict session: its blocks stay{until}; the next start puts them back in place.")
+        return 0
+    if ended.undo_errors:
+        for problem in ended.undo_errors:
             _say(f"error: {problem}")
         _say("Run `deepworkzone unblock` to try again.")
         return 2
-    if stored is not None and not report.ended_early:
-        _report_completed(stored.id, request.minutes)
-    ended = "ended early" if report.ended_early else "is over"
-    _say(f"Session {ended}; every block was removed and your settings were restored.")
+    if engine.sessions.can("sync") and ended.session_id is not None:
+        try:
+            engine.sessions.flush()
+        except Exception as exc:  # the outbox keeps it for the next sync
+            _say(f"note: the server will hear of this session at the next sync ({exc})")
+    what = "ended early" if ended.reason != "completed" else "is over"
+    _say(
+        f"Session {what} after {ended.focused_minutes} min; every block was removed and your "
+        "settings were restored."
+    )
     return 0
 
 
-def _stored_session(wanted: int) -> Session:
-    from deepworkzone.cli.session_backend import open_backend
-    from deepworkzone.domain.models import Session
-
-    with open_backend() as backend:
-        raw = backend.get(wanted).raw
-    if raw is None:
-        raise UserError(f"there is no session {wanted}")
-    return Session.model_validate(raw)
-
-
-def _take_from_session(request: FocusRequest, stored: Session) -> None:
-    """What to block and snooze comes from the session, as the seed's fields describe it."""
-    blocker = stored.website_blocker
-    if stored.website_blocker_enabled:
-        request.mode = blocker.mode
-        request.urls = list(blocker.urls)
-        request.categories = list(blocker.category) if blocker.mode == "preset" else []
+def _announce(status: Any) -> None:
+    local_end = status.ends_at.astimezone().strftime("%H:%M")
+    minutes = max(1, round((status.ends_at - status.started_at).total_seconds() / 60))
+    if status.method == "none" or not status.blocked_count:
+        what = "no sites"
+    elif status.proxy_needs_manual_setup and status.method == "proxy":
+        what = f"{status.blocked_count} sites via the proxy, which browsers do not use yet"
     else:
-        request.method = "none"
-    if stored.snooze_enabled and not request.snooze:
-        chosen = stored.snooze_apps
-        request.snooze = [
-            name for name, on in (("slack", chosen.slack), ("teams", chosen.teams)) if on
-        ]
+        what = f"{status.blocked_count} sites via {status.method}"
+    _say(f"Focusing on {status.name!r} until {local_end} ({minutes} min), blocking {what}.")
+    for warning in status.warnings:
+        _say(f"warning: {warning}")
+    if status.strict:
+        _say("Strict session: it cannot be ended early (see `deepworkzone stop --emergency`).")
+    else:
+        _say("Ctrl-C ends the session early and puts everything back.")
 
 
-def _report_completed(sid: int, focused_minutes: int) -> None:
-    """Tell the server; offline, the edit waits in the outbox. Never fails the session."""
-    from deepworkzone.cli.session_backend import open_backend
+def _local(iso: str) -> str:
+    from datetime import datetime
 
-    try:
-        with open_backend() as backend:
-            complete = getattr(backend, "complete", None)
-            if complete is not None:
-                complete(sid, focused_minutes=focused_minutes)
-    except Exception as exc:
-        _say(f"note: could not mark the session complete on the server: {exc}")
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().strftime("%H:%M")
 
 
-def _stop_on_signals(runner: Any) -> None:
+def _stop_on_signals(stop: Any) -> None:
     def handler(signum: int, frame: FrameType | None) -> None:
-        runner.request_stop()
+        stop.set()
 
     # Ctrl-C too: a KeyboardInterrupt raised halfway through applying would skip the undo.
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
@@ -205,10 +238,10 @@ def _stop_on_signals(runner: Any) -> None:
 
 
 class _Countdown:
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def tick(self, status: Any) -> None:
+        from datetime import UTC, datetime
 
-    def tick(self, left: timedelta) -> None:
+        left = max(status.ends_at - datetime.now(UTC), timedelta(0))
         seconds = int(left.total_seconds())
         hours, rest = divmod(seconds, 3600)
         clock = (
@@ -216,7 +249,7 @@ class _Countdown:
             if hours
             else f"{rest // 60:02d}:{rest % 60:02d}"
         )
-        sys.stdout.write(f"\r{self.name}: {clock} left ")
+        sys.stdout.write(f"\r{status.name}: {clock} left ")
         sys.stdout.flush()
 
     def close(self) -> None:

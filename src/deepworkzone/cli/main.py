@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from deepworkzone import __version__
-from deepworkzone.cli.errors import EXIT_SERVICE
+from deepworkzone.cli.errors import EXIT_SERVICE, hint
 from deepworkzone.cli.parsing import Parser
 from deepworkzone.core.logs import setup_logging
 from deepworkzone.core.redact import redact
@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     "sessions",
     "auth",
     "focus",
+    "control",
+    "agent",
     "history",
     "block",
     "blocklists",
@@ -95,7 +97,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return EXIT_SERVICE
-        print(f"deepworkzone: error: {redact(str(exc))}", file=sys.stderr)
+        message = redact(str(exc))
+        engine_code = getattr(exc, "code", None)
+        if isinstance(engine_code, str):
+            extra = hint(engine_code, getattr(exc, "data", {}) or {})
+            if extra:
+                message = f"{message} ({extra})"
+        print(f"deepworkzone: error: {message}", file=sys.stderr)
         return code
     return int(result or 0)
 

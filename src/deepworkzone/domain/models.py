@@ -14,7 +14,9 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -47,8 +49,16 @@ class WebsiteBlocker(WireModel):
     mode: BlockerMode = "preset"
     category: list[str] = Field(default_factory=list)
     urls: list[str] = Field(default_factory=list)
-    # Extension: no early end from any front end; see docs/strict-mode.md.
+    # Extension: no early end from any front end; see docs/strict-mode.md. Left out of the
+    # JSON when off, so the seed's sessions read back exactly as they were sent.
     strict: bool = False
+
+    @model_serializer(mode="wrap")
+    def _strict_only_when_on(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not self.strict:
+            data.pop("strict", None)
+        return data
 
     @field_validator("category")
     @classmethod

@@ -128,10 +128,10 @@ class Engine:
         self._started = True
         self.heartbeat()
 
-    def shutdown(self) -> ev.Ended | None:
+    def shutdown(self, reason: str = "the app quit") -> ev.Ended | None:
         """End cleanly: everything put back (a strict session keeps its blocks until its end
         time; the next start re-applies them)."""
-        ended = self.focus.shutdown()
+        ended = self.focus.shutdown(reason)
         self.timers.shutdown()
         self._started = False
         return ended

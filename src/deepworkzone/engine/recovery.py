@@ -2,7 +2,7 @@
 
 Read at every start of the program: a journal past its end time whose process is gone is
 undone at once. A session still within its time keeps its blocks until its end (or until the
-user says `deepworkzone unblock`): a crash is not a way out of a focus session.
+user unblocks): a crash is not a way out of a focus session.
 """
 
 from __future__ import annotations
@@ -32,6 +32,10 @@ class RecoveryResult:
 
 class SessionStillRunning(Exception):
     exit_code = 1
+
+    def __init__(self, message: str, pid: object = None) -> None:
+        super().__init__(message)
+        self.pid = pid
 
 
 def undo_journal(journal: Journal, data: dict[str, Any]) -> RecoveryResult:
@@ -82,8 +86,79 @@ def unblock(journal: Journal | None = None, *, force: bool = False) -> RecoveryR
         return None
     if owner_alive(data.get("session", {})) and not force:
         pid = data["session"].get("pid")
-        raise SessionStillRunning(
-            f"a focus session is running (process {pid}); end it there with Ctrl-C, "
-            "or use `deepworkzone unblock --force`"
-        )
+        raise SessionStillRunning(f"a focus session is running (process {pid})", pid)
     return undo_journal(journal, data)
+
+
+@dataclass
+class UnblockResult:
+    """What ``unblock_everything`` put back."""
+
+    restored: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    orphan_hosts: bool = False
+    orphan_system_proxy: bool = False
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.restored or self.errors or self.orphan_hosts or self.orphan_system_proxy)
+
+
+def unblock_everything(journal: Journal | None = None, *, force: bool = False) -> UnblockResult:
+    """Undo whatever a session left, then anything of ours with no journal left to name it:
+    a hosts section, a system proxy still pointing at our PAC file."""
+    from deepworkzone.blocking.hosts_blocker import remove_section
+    from deepworkzone.blocking.system_proxy import clear_leftover
+    from deepworkzone.engine.errors import ServiceFailed
+
+    result = unblock(journal, force=force)
+    out = UnblockResult()
+    if result is not None:
+        out.restored, out.errors = list(result.restored), list(result.errors)
+    try:
+        out.orphan_hosts = remove_section()
+    except OSError as exc:
+        raise ServiceFailed("hosts_unwritable", f"could not clean the hosts file: {exc}") from exc
+    if result is None:
+        out.orphan_system_proxy = clear_leftover()
+    return out
+
+
+def orphan_hosts_count() -> int:
+    """Names left in a hosts section of ours that no journal accounts for."""
+    from deepworkzone.blocking.hosts_blocker import section_status
+
+    try:
+        domains = section_status()
+    except OSError:
+        return 0
+    return len(domains) if domains else 0
+
+
+def describe_effect(kind: str, record: Any) -> str:
+    """One line of what a journalled change is, for a status display."""
+    if not isinstance(record, dict):
+        return "changed"
+    if kind == "hosts":
+        count = record.get("count") or len(record.get("domains", []))
+        return f"{count} names in {record.get('path', 'the hosts file')}"
+    if kind == "proxy":
+        return f"blocking proxy on 127.0.0.1:{record.get('port')}"
+    if kind == "system_proxy":
+        return (
+            "skipped (no desktop proxy settings)"
+            if record.get("skipped")
+            else "set to our PAC file"
+        )
+    if kind == "apps":
+        names: list[str] = record.get("names") or record.get("process_names") or []
+        return "closing " + ", ".join(names)
+    return "snoozed until the session ends"
+
+
+def journal_effects(journal: Journal | None = None) -> dict[str, Any]:
+    try:
+        data = (journal or Journal()).load()
+    except CorruptJournal:
+        return {}
+    return dict(data.get("effects", {})) if data else {}
