@@ -173,3 +173,12 @@ class IdempotencyKeyRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
     __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+
+class IdCounter(Base):
+    """The highest id ever given, per table (SQLite reuses the id of a deleted last row)."""
+
+    __tablename__ = "id_counters"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)

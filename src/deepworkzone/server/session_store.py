@@ -7,14 +7,15 @@ from collections.abc import Callable
 
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from deepworkzone.domain.models import SessionCreate, SessionFields, SessionUpdate
 from deepworkzone.server.auth import Caller
 from deepworkzone.server.errors import unprocessable
 from deepworkzone.server.list_cache import bump
-from deepworkzone.server.orm import Collaborator, DeletedOccurrence, SessionRow, User
+from deepworkzone.server.orm import Collaborator, DeletedOccurrence, IdCounter, SessionRow, User
 from deepworkzone.server.routes.params import MAX_ID
 from deepworkzone.server.timeutil import utcnow
 from deepworkzone.server.visibility import collaborator_ids, deleted_days
@@ -96,6 +97,9 @@ def create(
         org_id=caller.org_id, created_by=caller.user_id, created_at=now, updated_at=now, version=1
     )
     write_fields(row, body)
+    new_id = _new_session_id(db)
+    if new_id is not None:
+        row.id = new_id
     db.add(row)
     db.flush()
     _set_collaborators(db, row.id, collaborators)
@@ -104,6 +108,25 @@ def create(
         before_commit(row)
     db.commit()
     return row
+
+
+def _new_session_id(db: Session) -> int | None:
+    """An id never given before. SQLite (without AUTOINCREMENT) would give a deleted last
+    row's id again, and ETags and the render cache, keyed by (id, version), would confuse
+    the two sessions; PostgreSQL's sequence never reuses one (None: let it choose)."""
+    if db.get_bind().dialect.name != "sqlite":
+        return None
+    db.execute(
+        sql_update(IdCounter)
+        .where(IdCounter.name == "sessions")
+        .values(
+            value=func.max(
+                IdCounter.value + 1,
+                select(func.coalesce(func.max(SessionRow.id), 0) + 1).scalar_subquery(),
+            )
+        )
+    )
+    return db.scalar(select(IdCounter.value).where(IdCounter.name == "sessions"))
 
 
 def merged(current: SessionFields, body: SessionUpdate) -> SessionCreate:
