@@ -74,12 +74,26 @@ def test_create_list_show_update_delete_offline_by_default(run: Run) -> None:
 
 
 def test_the_seed_body_from_stdin(run: Run) -> None:
-    code, _, err = run("sessions", "create", "--json", "-", stdin=json.dumps(SEED_SESSION))
+    seed = {**SEED_SESSION, "schedule": "2031-01-01"}  # the seed's own day is past
+    code, _, err = run("sessions", "create", "--json", "-", stdin=json.dumps(seed))
     assert code == 0, err
     shown = json.loads(run("sessions", "show", "1", "--json")[1])
-    for field, sent in SEED_SESSION.items():
+    for field, sent in seed.items():
         assert shown[field] == sent, field
     assert shown["timezone"]  # the seed has none: the creator's zone was filled in
+
+
+def test_what_focus_would_refuse_is_refused_at_create_time(run: Run) -> None:
+    past = run("sessions", "create", "--json", "-", stdin=json.dumps(SEED_SESSION))
+    assert past[0] == 1 and past[2].count("\n") == 1 and "already be over" in past[2]
+    base = ("sessions", "create", "--name", "X", "--time", "9:00", "--date", "2031-01-06")
+    unknown = run(*base, "--category", "no-such-category")
+    assert unknown[0] == 1 and "unknown category no-such-category" in unknown[2]
+    assert unknown[2].count("\n") == 1
+    for flags in (("--days", "mon"), ("--until", "2031-02-01")):
+        code, _, err = run(*base, *flags)
+        assert code == 1 and "need --repeat" in err and err.count("\n") == 1
+    assert run("sessions", "list")[1] == "no sessions\n"
 
 
 def test_filters_today_and_keyword(run: Run) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from deepworkzone.api.client import SessionsClient
-from deepworkzone.cli import session_backend
+from deepworkzone.engine import sessions_service
 from deepworkzone.cli.main import main
 from tests.integration.conftest import LiveServer
 
@@ -105,7 +105,7 @@ def relay(live_server: LiveServer) -> Iterator[Relay]:
 def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
     # No retry waits: each offline command would otherwise back off for seconds. The retries
     # themselves are tested in test_client_ratelimit.py and tests/unit/test_api_retry.py.
-    monkeypatch.setattr(session_backend, "CLI_RETRIES", 0)
+    monkeypatch.setattr(sessions_service, "INTERACTIVE_RETRIES", 0)
 
     def go(*argv: str) -> tuple[int, str, str]:
         monkeypatch.setattr("sys.stdin", io.StringIO(""))
@@ -130,7 +130,7 @@ def server_api(live_server: LiveServer, relay: Relay, run: Run) -> SessionsClien
 def test_reads_fall_back_to_the_cache_with_a_warning(
     server_api: SessionsClient, relay: Relay, run: Run
 ) -> None:
-    run("sessions", "create", "--name", "Cached", "--date", "2025-05-05", "--time", "9:00")
+    run("sessions", "create", "--name", "Cached", "--date", "2031-05-05", "--time", "9:00")
     assert run("sessions", "list")[0] == 0  # refreshes the cache
     relay.off()
 
@@ -138,7 +138,7 @@ def test_reads_fall_back_to_the_cache_with_a_warning(
     assert code == 0 and "Cached" in out
     assert err.startswith("offline: showing cached sessions from ") and err.count("\n") == 1
     assert json.loads(run("sessions", "list", "--json")[1])[0]["name"] == "Cached"
-    assert run("sessions", "list", "--date", "2025-05-06")[1].strip() == "no sessions"
+    assert run("sessions", "list", "--date", "2031-05-06")[1].strip() == "no sessions"
     sid = server_api.list_sessions()[0].id
     code, out, err = run("sessions", "show", str(sid))
     assert code == 0 and "Cached" in out and err.startswith("offline: showing cached session ")
@@ -151,7 +151,7 @@ def test_reads_fall_back_to_the_cache_with_a_warning(
 def test_offline_edits_are_queued_and_sent_in_order(
     server_api: SessionsClient, relay: Relay, run: Run
 ) -> None:
-    run("sessions", "create", "--name", "Existing", "--date", "2025-05-05", "--time", "9:00")
+    run("sessions", "create", "--name", "Existing", "--date", "2031-05-05", "--time", "9:00")
     existing = server_api.list_sessions()[0].id
     relay.off()
 
@@ -161,7 +161,7 @@ def test_offline_edits_are_queued_and_sent_in_order(
         "--name",
         "Made offline",
         "--date",
-        "2025-06-01",
+        "2031-06-01",
         "--time",
         "7:30",
         "--duration",

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
-import warnings
 from typing import Any
 
 from deepworkzone.cli.errors import UserError
@@ -22,10 +20,21 @@ def register(sub: Any) -> None:
         "login",
         help="connect to a Sessions API server with an API token",
         description="Check an API token against a server, then remember both. The token comes "
-        "from --token or stdin (prompted for when stdin is a terminal).",
+        "from --token, or from stdin with --token - (prompted for when stdin is a terminal).",
     )
     login.add_argument("--server", metavar="URL", help="e.g. https://sessions.example.com")
-    login.add_argument("--token", help="the API token (default: read from stdin)")
+    login.add_argument("--token", help="the API token; '-' or nothing reads it from stdin")
+    local = login.add_mutually_exclusive_group()
+    local.add_argument(
+        "--upload-local",
+        action="store_true",
+        help="send the sessions made on this machine to the server",
+    )
+    local.add_argument(
+        "--keep-local",
+        action="store_true",
+        help="keep them on this machine only (they show again after logout)",
+    )
     login.set_defaults(func=cmd_login)
 
     logout = sub.add_parser("logout", help="forget the server and its token (back to local-only)")
@@ -33,7 +42,7 @@ def register(sub: Any) -> None:
 
 
 def _read_token(args: argparse.Namespace) -> str:
-    if args.token:
+    if args.token and args.token != "-":
         return str(args.token).strip()
     if sys.stdin.isatty():
         return getpass.getpass("API token: ").strip()
@@ -41,62 +50,65 @@ def _read_token(args: argparse.Namespace) -> str:
 
 
 def cmd_login(args: argparse.Namespace) -> int:
-    from deepworkzone.api.client import SessionsClient
-    from deepworkzone.api.config import SERVER_ENV, TOKEN_SECRET, configured_server
-    from deepworkzone.api.transport import api_root
-    from deepworkzone.core.secrets import InsecureSecretStorageWarning, SecretStore
-    from deepworkzone.core.settings import load_settings, save_settings
+    import os
 
-    server = (args.server or os.environ.get(SERVER_ENV) or configured_server() or "").strip()
-    if not server:
+    from deepworkzone.engine import account
+
+    server = args.server or os.environ.get("DEEPWORKZONE_SERVER") or account.default_server() or ""
+    if not server.strip():
         raise UserError("which server? give --server URL")
-    api_root(server)  # a malformed URL is the user's mistake: exit 1 before any network
-    server = server.rstrip("/").removesuffix("/api/v1")
+    account.normalise_server(server)  # a malformed URL is the user's mistake: before any input
     token = _read_token(args)
     if not token:
-        raise UserError("no API token given (use --token or pipe it on stdin)")
-    with SessionsClient(server, token, timeout=10.0, max_retries=1) as client:
-        client.check_token()  # AuthError (exit 1) or Offline (exit 2): nothing stored yet
-
-    store = SecretStore()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", InsecureSecretStorageWarning)
-        try:
-            store.set(TOKEN_SECRET, token)
-        except Exception as exc:  # a locked or broken keyring: say so, store nothing
-            raise UserError(f"cannot store the token in {store.location}: {exc}") from None
-    settings = load_settings()
-    settings.server_url = server
-    save_settings(settings)
-    print(f"logged in to {server}; token stored in {store.location}")
-    if any(issubclass(w.category, InsecureSecretStorageWarning) for w in caught):
+        raise UserError("no API token given (use --token, or pipe it on stdin with --token -)")
+    local = account.local_session_count()
+    result = account.login(server, token)
+    print(f"logged in to {result.server}; token stored in {result.secret_location}")
+    if result.insecure_storage:
         print(
             "warning: no OS keyring found; the token file is readable only by you (0600)",
             file=sys.stderr,
         )
+    if local:
+        _offer_upload(local, args)
     return 0
 
 
-def cmd_logout(args: argparse.Namespace) -> int:
-    from deepworkzone.api.config import SERVER_ENV, TOKEN_ENV, TOKEN_SECRET
-    from deepworkzone.core.secrets import SecretStore
-    from deepworkzone.core.settings import load_settings, save_settings
+def _offer_upload(count: int, args: argparse.Namespace) -> None:
+    from deepworkzone.engine import account
 
-    settings = load_settings()
-    server = settings.server_url
-    store = SecretStore()
-    had_token = store.get(TOKEN_SECRET) is not None
-    store.delete(TOKEN_SECRET)
-    settings.server_url = None
-    save_settings(settings)
-    if server or had_token:
-        print(f"logged out of {server or 'the server'}; token removed from {store.location}")
+    upload = args.upload_local
+    if not (args.upload_local or args.keep_local) and sys.stdin.isatty():
+        answer = input(f"Upload the {count} session(s) made on this machine to the server? [Y/n] ")
+        upload = answer.strip().lower() in ("", "y", "yes")
+    if not upload:
+        print(
+            f"{count} session(s) made on this machine stay here, not on the server; they show "
+            "again after `deepworkzone logout` (or `deepworkzone login --upload-local`)."
+        )
+        return
+    result = account.upload_local_sessions()
+    sent = f"uploaded {result.uploaded} local session(s)"
+    if result.queued:
+        sent += f", {result.queued} queued until the server is reachable"
+    print(sent)
+    for problem in result.failed:
+        print(f"not uploaded: {problem}", file=sys.stderr)
+
+
+def cmd_logout(args: argparse.Namespace) -> int:
+    from deepworkzone.engine import account
+
+    result = account.logout()
+    if result.server or result.had_token:
+        print(
+            f"logged out of {result.server or 'the server'}; token removed from {result.secret_location}"
+        )
     else:
         print("not logged in; sessions are kept on this machine only")
-    overrides = [name for name in (SERVER_ENV, TOKEN_ENV) if os.environ.get(name)]
-    if overrides:
+    if result.overrides:
         print(
-            f"note: {' and '.join(overrides)} still set in the environment and take precedence",
+            f"note: {' and '.join(result.overrides)} still set in the environment and take precedence",
             file=sys.stderr,
         )
     return 0

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from deepworkzone.cli.errors import ServiceError, UserError
+from deepworkzone.cli.errors import UserError
+
+TEAMS_REGISTER_HELP = (
+    "No Microsoft app (client) id is configured. Register one in the Microsoft Entra admin "
+    "center (App registrations > New registration: accounts in any organizational directory; "
+    "platform 'Mobile and desktop applications' with redirect URI http://localhost; "
+    "'Allow public client flows' = Yes; delegated permission Presence.ReadWrite), then run "
+    "`deepworkzone connect teams --client-id <id>`"
+)
 
 SLACK_TOKEN_HELP = (
     "To connect with a token: create a Slack app at https://api.slack.com/apps, add the User "
@@ -49,23 +53,10 @@ def register(sub: Any) -> None:
     listing.set_defaults(func=_connections)
 
 
-@contextmanager
-def _one_line_warnings() -> Iterator[None]:
+def _warn(lines: list[str] | tuple[str, ...]) -> None:
     """Secret-storage warnings as a plain line, not Python's file:line warning format."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield
-    for warning in caught:
-        print(f"warning: {warning.message}", file=sys.stderr)
-
-
-def _fail(exc: Exception) -> Exception:
-    """SnoozeError -> the CLI's one-line errors: the user's to fix (1) or the service's (2)."""
-    from deepworkzone.snooze.errors import RateLimited, ServiceUnavailable
-
-    if isinstance(exc, ServiceUnavailable | RateLimited):
-        return ServiceError(str(exc))
-    return UserError(str(exc))
+    for line in lines:
+        print(f"warning: {line}", file=sys.stderr)
 
 
 def _read_token(value: str | None) -> str:
@@ -81,162 +72,58 @@ def _read_token(value: str | None) -> str:
     token = token.strip()
     if not token:
         raise UserError("no token given")
-    if token.startswith("xoxb-"):
-        raise UserError(
-            "that is a bot token (xoxb-…); snoozing needs the User OAuth Token (xoxp-…)"
-        )
     return token
 
 
-def _quick_policy() -> Any:
-    from deepworkzone.snooze.status import quick_policy
-
-    return quick_policy()
-
-
-def _check_slack(token: str) -> tuple[dict[str, Any], list[str] | None]:
-    from deepworkzone.snooze.errors import SnoozeError
-    from deepworkzone.snooze.slack_api import REQUIRED_SCOPES, SlackApi
-    from deepworkzone.snooze.tokens import StaticToken
-
-    api = SlackApi(StaticToken(token), policy=_quick_policy())
-    try:
-        who, scopes = api.auth_test()
-        if scopes is not None:
-            missing = [s for s in REQUIRED_SCOPES if s not in scopes]
-            if missing:
-                raise UserError(
-                    f"the Slack token lacks the scopes {', '.join(missing)}: add them as User "
-                    "Token Scopes, reinstall the app and use the new token"
-                )
-        api.dnd_info()  # catches a missing_scope that the header did not show
-    except SnoozeError as exc:
-        raise _fail(exc) from None
-    return who, scopes
-
-
-def _save_slack(token: str, refresh: str | None, who: dict[str, Any], scopes: Any) -> None:
-    from deepworkzone.core.secrets import SecretStore
-    from deepworkzone.snooze import connections
-    from deepworkzone.snooze.tokens import SLACK_REFRESH_SECRET, SLACK_TOKEN_SECRET
-
-    store = SecretStore()
-    with _one_line_warnings():
-        store.set(SLACK_TOKEN_SECRET, token)
-        if refresh:
-            store.set(SLACK_REFRESH_SECRET, refresh)
-        else:
-            store.delete(SLACK_REFRESH_SECRET)
-    connections.save(
-        "slack",
-        {
-            "user": who.get("user") or who.get("user_id") or "",
-            "user_id": who.get("user_id") or "",
-            "team": who.get("team") or who.get("team_id") or "",
-            "team_id": who.get("team_id") or "",
-            "scopes": scopes,
-        },
-    )
-    print(
-        f"Connected Slack as {who.get('user')} in {who.get('team')} (token kept in {store.location})."
-    )
-
-
 def _connect_slack(args: argparse.Namespace) -> int:
-    from deepworkzone.core.settings import load_settings, save_settings
+    from deepworkzone.engine import connections
 
-    settings = load_settings()
-    if args.client_id:
-        settings.slack_client_id = args.client_id.strip()
-        save_settings(settings)
-    if args.token is not None or not settings.slack_client_id:
-        token = _read_token(args.token)
-        who, scopes = _check_slack(token)
-        _save_slack(token, None, who, scopes)
-        return 0
-    from deepworkzone.snooze import slack_oauth
-    from deepworkzone.snooze.errors import SnoozeError
-
-    try:
-        grant = slack_oauth.sign_in(settings.slack_client_id, show=print)
-    except SnoozeError as exc:
-        raise _fail(exc) from None
-    who, scopes = _check_slack(grant.access_token)
-    _save_slack(grant.access_token, grant.refresh_token, who, scopes)
+    client_id = connections.slack_client_id(args.client_id)
+    if args.token is not None or not client_id:
+        result = connections.connect_slack_token(_read_token(args.token))
+    else:
+        result = connections.connect_slack_browser(client_id, show=print)
+    _warn(result.warnings)
+    print(
+        f"Connected Slack as {result.account} in {result.team} "
+        f"(token kept in {result.secret_location})."
+    )
     return 0
 
 
-def _check_graph(token: str) -> dict[str, Any]:
-    from deepworkzone.snooze.errors import SnoozeError
-    from deepworkzone.snooze.graph_api import GraphApi
-    from deepworkzone.snooze.tokens import StaticToken
-
-    try:
-        return GraphApi(StaticToken(token), policy=_quick_policy()).get_presence()
-    except SnoozeError as exc:
-        raise _fail(exc) from None
-
-
 def _connect_teams(args: argparse.Namespace) -> int:
-    from deepworkzone.core.settings import load_settings, save_settings
-    from deepworkzone.snooze import connections, msal_auth
-    from deepworkzone.snooze.errors import SnoozeError
-    from deepworkzone.snooze.tokens import GRAPH_TOKEN_ENV
+    from deepworkzone.engine import connections
+    from deepworkzone.engine.errors import EngineError
 
-    env_token = os.environ.get(GRAPH_TOKEN_ENV)
-    if env_token:
-        presence = _check_graph(env_token)
-        print(
-            f"{GRAPH_TOKEN_ENV} works (Teams shows {presence.get('availability')}); it is used "
-            "as is, nothing was stored."
-        )
-        return 0
-    if args.client_id:
-        settings = load_settings()
-        settings.teams_client_id = args.client_id.strip()
-        save_settings(settings)
-    client_id = msal_auth.teams_client_id()
-    if not client_id:
-        raise UserError(msal_auth.REGISTER_HELP)
     try:
-        with _one_line_warnings():
-            info = msal_auth.sign_in(client_id, device_code=args.device_code, show=print)
-    except SnoozeError as exc:
-        raise _fail(exc) from None
-    _check_graph(info.pop("access_token"))
-    connections.save("teams", info)
-    print(f"Connected Microsoft Teams as {info.get('user') or 'your account'}.")
+        result = connections.connect_teams(
+            print, device_code=args.device_code, client_id=args.client_id
+        )
+    except EngineError as exc:
+        if exc.code == "teams_no_client_id":
+            raise UserError(TEAMS_REGISTER_HELP) from None
+        raise
+    _warn(result.warnings)
+    if not result.stored:
+        print(f"{result.note}.")
+        return 0
+    print(f"Connected Microsoft Teams as {result.account or 'your account'}.")
     return 0
 
 
 def _disconnect(args: argparse.Namespace) -> int:
-    from deepworkzone.core.secrets import SecretStore
-    from deepworkzone.snooze import connections, msal_auth
-    from deepworkzone.snooze.tokens import (
-        GRAPH_TOKEN_ENV,
-        SLACK_REFRESH_SECRET,
-        SLACK_TOKEN_ENV,
-        SLACK_TOKEN_SECRET,
-    )
+    from deepworkzone.engine import connections
 
-    if args.service == "slack":
-        store = SecretStore()
-        store.delete(SLACK_TOKEN_SECRET)
-        store.delete(SLACK_REFRESH_SECRET)
-        env, label = SLACK_TOKEN_ENV, "Slack"
-    else:
-        with _one_line_warnings():
-            msal_auth.clear_cache()
-        env, label = GRAPH_TOKEN_ENV, "Microsoft Teams"
-    connections.forget(args.service)
-    print(f"{label} disconnected.")
-    if os.environ.get(env):
-        print(f"note: {env} is set, so it is still used until you unset it.")
+    result = connections.disconnect(args.service)
+    _warn(result.warnings)
+    print(f"{result.label} disconnected.")
+    if result.env_still_set:
+        print(f"note: {result.env_still_set} is set, so it is still used until you unset it.")
     return 0
 
 
 def _connections(args: argparse.Namespace) -> int:
-    from deepworkzone.snooze.status import connection_rows
+    from deepworkzone.engine.connections import connection_rows
 
     rows = [("SERVICE", "CONNECTED", "ACCOUNT", "SCOPES")]
     rows += [(r.service, r.connected, r.account, r.scopes) for r in connection_rows()]

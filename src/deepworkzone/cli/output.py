@@ -9,8 +9,8 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from deepworkzone.domain.ids import display_id
 from deepworkzone.domain.models import Session
-from deepworkzone.store.sessions_cache import display_id
 
 COLUMNS = ("ID", "NAME", "WHEN", "LENGTH", "TYPE", "CHANNEL", "STATUS", "RECURS")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

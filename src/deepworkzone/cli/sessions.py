@@ -14,7 +14,7 @@ from typing import Any
 from deepworkzone.cli import session_args as sa
 from deepworkzone.cli.errors import UserError
 from deepworkzone.cli.output import format_id, print_json, session_details, sessions_table
-from deepworkzone.cli.session_backend import Backend, open_backend, report_flush
+from deepworkzone.cli.session_backend import open_service
 
 DEFAULT_DURATION = 60
 
@@ -105,7 +105,7 @@ def _queued_note(outcome: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from deepworkzone.store.filters import SessionFilter
+    from deepworkzone.engine.sessions_service import SessionFilter
 
     if args.day_start and args.day_ends and args.day_ends < args.day_start:
         raise UserError("--day-ends is before --day-start")
@@ -120,8 +120,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         day_start=args.day_start,
         day_ends=args.day_ends,
     )
-    with open_backend() as backend:
-        outcome = backend.list(flt)
+    outcome = open_service().list(flt)
     _stale_warning(outcome, "sessions")
     if args.json:
         print_json(outcome.raw)
@@ -131,8 +130,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with open_backend() as backend:
-        outcome = backend.get(args.id)
+    outcome = open_service().get(args.id)
     _stale_warning(outcome, "session")
     if args.json:
         print_json(outcome.raw)
@@ -146,6 +144,8 @@ def cmd_create(args: argparse.Namespace) -> int:
 
     body = sa.read_body(args.body_file) if args.body_file else {}
     body.update(sa.fields_from_flags(args))
+    if (args.days or args.until) and not body.get("is_recurring"):
+        raise UserError("--days and --until need --repeat daily, weekly or monthly")
     if "name" not in body:
         raise UserError("a session needs a name: --name NAME (or a --json body)")
     if "time" not in body:
@@ -154,8 +154,7 @@ def cmd_create(args: argparse.Namespace) -> int:
     body.setdefault("duration", DEFAULT_DURATION)
     body.setdefault("timezone", default_timezone())
     session = _validated(SessionCreate, body)
-    with open_backend() as backend:
-        outcome = backend.create(session)
+    outcome = open_service().create(session)
     raw = outcome.raw
     print(
         f"created session {format_id(raw['id'])}: {raw['name']} "
@@ -173,16 +172,14 @@ def cmd_update(args: argparse.Namespace) -> int:
     if not body:
         raise UserError("nothing to change: give at least one field flag, e.g. --duration 45")
     changes = _validated(SessionUpdate, body)
-    with open_backend() as backend:
-        outcome = backend.update(args.id, changes)
+    outcome = open_service().update(args.id, changes)
     print(f"updated session {format_id(args.id)}")
     _queued_note(outcome)
     return 0
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    with open_backend() as backend:
-        outcome = backend.delete(args.id, args.occurrence)
+    outcome = open_service().delete(args.id, args.occurrence)
     what = f" on {args.occurrence.isoformat()}" if args.occurrence else ""
     print(f"deleted session {format_id(args.id)}{what}")
     _queued_note(outcome)
@@ -190,54 +187,32 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_join(args: argparse.Namespace) -> int:
-    with open_backend() as backend:
-        outcome = _remote(backend, "join").join(args.id, args.date)
+    outcome = open_service().join(args.id, args.date)
     print(f"joined session {format_id(args.id)}")
     _queued_note(outcome)
     return 0
 
 
 def cmd_leave(args: argparse.Namespace) -> int:
-    with open_backend() as backend:
-        outcome = _remote(backend, "leave").leave(args.id, args.date)
+    outcome = open_service().leave(args.id, args.date)
     print(f"left session {format_id(args.id)}")
     _queued_note(outcome)
     return 0
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from deepworkzone.api.errors import Offline
-    from deepworkzone.store.filters import SessionFilter
-
-    with open_backend() as backend:
-        remote = _remote(backend, "sync")
-        # Why the queue is stuck becomes this command's one error line, not a second one.
-        remote.on_flush = lambda r: report_flush(r, stuck=False)
-        report = remote.flush()
-        if report.stopped is not None:
-            raise report.stopped
-        listing = remote.list(SessionFilter())
-        if listing.from_cache:
-            queued = remote.outbox.count()
-            raise Offline(f"cannot reach {remote.client.base_url}; {queued} edit(s) still queued")
-        if args.discard_failed:
-            dropped = remote.outbox.clear_failed()
-            print(f"discarded {dropped} refused edit(s)")
-    failed = "" if not report.failed else f", {len(report.failed)} refused"
-    print(f"sent {report.sent} queued edit(s){failed}; {len(listing.raw)} session(s) cached")
+    result = open_service(quiet_stuck=True).sync(discard_failed=args.discard_failed)
+    if args.discard_failed:
+        print(f"discarded {result['discarded']} refused edit(s)")
+    failed = "" if not result["refused"] else f", {result['refused']} refused"
+    print(f"sent {result['sent']} queued edit(s){failed}; {result['cached']} session(s) cached")
     return 0
-
-
-def _remote(backend: Backend, what: str) -> Any:
-    if not hasattr(backend, "join"):
-        raise UserError(f"{what} needs a server: run `deepworkzone login --server URL` first")
-    return backend
 
 
 def _validated(model: Any, body: dict[str, Any]) -> Any:
     from pydantic import ValidationError
 
-    from deepworkzone.store.local_sessions import validation_message
+    from deepworkzone.engine.sessions_service import validation_message
 
     try:
         return model.model_validate(body)

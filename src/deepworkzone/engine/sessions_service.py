@@ -38,7 +38,21 @@ SYNC = "sync"
 P = ParamSpec("P")
 R = TypeVar("R")
 
-__all__ = ["Edit", "Listing", "SessionFilter", "SessionsService", "open_sessions"]
+__all__ = [
+    "Edit",
+    "Listing",
+    "SessionFilter",
+    "SessionsService",
+    "open_sessions",
+    "validation_message",
+]
+
+
+def validation_message(exc: ValueError) -> str:
+    """A pydantic error as one readable line."""
+    from deepworkzone.store.local_sessions import validation_message as message
+
+    return message(exc)
 
 
 @dataclass(frozen=True)
@@ -107,8 +121,8 @@ class SessionsService:
         *,
         db_path: Path | None = None,
         clock: Clock = SYSTEM_CLOCK,
-        retries: int = INTERACTIVE_RETRIES,
-        timeout: float = INTERACTIVE_TIMEOUT,
+        retries: int | None = None,
+        timeout: float | None = None,
         on_flush: Callable[[Any], None] | None = None,
     ) -> None:
         from deepworkzone.api.config import scope_key
@@ -116,8 +130,8 @@ class SessionsService:
         self.connection = connection
         self.db_path = db_path
         self.clock = clock
-        self.retries = retries
-        self.timeout = timeout
+        self.retries = INTERACTIVE_RETRIES if retries is None else retries
+        self.timeout = INTERACTIVE_TIMEOUT if timeout is None else timeout
         self.on_flush = on_flush
         self.scope = scope_key(connection.server_url) if connection else ""
         self.capabilities = (
@@ -226,13 +240,13 @@ class SessionsService:
 
     @translated
     def join(self, session_id: int, date: dt.date | None = None) -> Edit:
-        self._require(JOIN, "joining a session")
+        self._require(JOIN, "join")
         with self._backend() as backend:
             return _edit(backend.join(session_id, date))
 
     @translated
     def leave(self, session_id: int, date: dt.date | None = None) -> Edit:
-        self._require(JOIN, "leaving a session")
+        self._require(JOIN, "leave")
         with self._backend() as backend:
             return _edit(backend.leave(session_id, date))
 
@@ -262,14 +276,14 @@ class SessionsService:
     @translated
     def flush(self) -> Any:
         """Send queued edits; the FlushReport of engine.sync."""
-        self._require(SYNC, "syncing")
+        self._require(SYNC, "sync")
         with self._backend() as backend:
             return backend.flush()
 
     @translated
     def sync(self, *, discard_failed: bool = False) -> dict[str, Any]:
         """Send queued edits, then refresh the cache from the server."""
-        self._require(SYNC, "syncing")
+        self._require(SYNC, "sync")
         from deepworkzone.api.errors import Offline
 
         with self._backend() as backend:
@@ -362,8 +376,8 @@ def check_new_session(body: SessionFields, now: dt.datetime) -> None:
     """What focus would refuse later is refused now: unknown categories, and a one-off
     session whose time is already over."""
     check_categories(body.website_blocker.category)
-    if body.is_recurring:
-        return
+    if body.is_recurring or body.status in ("completed", "cancelled"):
+        return  # a record of the past (an upload, an import) is not a plan
     try:
         start = dt.datetime.combine(body.schedule, parse_clock(body.time), zone(body.timezone))
     except ValueError:

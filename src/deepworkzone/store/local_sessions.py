@@ -11,9 +11,10 @@ import datetime as dt
 import sqlite3
 from typing import Any
 
+from deepworkzone.domain.ids import display_id
 from deepworkzone.domain.models import Session, SessionCreate, SessionUpdate
 from deepworkzone.store.filters import SessionFilter, occurs_on
-from deepworkzone.store.sessions_cache import SessionsCache, display_id, iso, utc_now
+from deepworkzone.store.sessions_cache import SessionsCache, iso, utc_now
 
 LOCAL_SCOPE = ""
 
