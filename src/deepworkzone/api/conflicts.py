@@ -15,6 +15,7 @@ from typing import Any
 
 from deepworkzone.api.client import SessionsClient
 from deepworkzone.api.errors import Conflict, PreconditionFailed
+from deepworkzone.domain.clock import format_clock, parse_clock
 from deepworkzone.domain.models import SessionUpdate
 
 MAX_REBASES = 3
@@ -74,7 +75,12 @@ class EditConflict(Conflict):
 
 
 def _normal(name: str, value: Any) -> Any:
-    """A field's value as the wire model writes it, so "09:00" equals "9:00 AM"."""
+    """A field's value as the server writes it, so "09:00" equals "9:00 AM"."""
+    if name == "time" and isinstance(value, str):
+        try:
+            return format_clock(parse_clock(value))
+        except ValueError:
+            return value
     try:
         dumped = SessionUpdate.model_validate({name: value}).model_dump(
             mode="json", exclude_unset=True
