@@ -4,8 +4,10 @@ base the fake services share."""
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
@@ -19,6 +21,13 @@ class Request:
         self.method, self.path, self.headers, self.body = method, path, headers, body
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client killed mid-call (the kill suite does it on purpose) is no server error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class LocalServer:
     def __init__(self, service: Service) -> None:
         class Handler(BaseHTTPRequestHandler):
@@ -28,9 +37,11 @@ class LocalServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                status, payload, extra = service.handle(
-                    Request(self.command, self.path, headers, body)
-                )
+                request = Request(self.command, self.path, headers, body)
+                hook = getattr(service, "on_request", None)
+                if hook is not None:
+                    hook(request)  # e.g. the kill suite's SIGKILL while a call is in flight
+                status, payload, extra = service.handle(request)
                 if payload is None:
                     data, ctype = b"", None
                 elif isinstance(payload, str):
@@ -51,7 +62,7 @@ class LocalServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(
@@ -75,6 +86,8 @@ class FakeService:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.offset = 0.0
+        self.on_request: Callable[[Request], None] | None = None
+        """Called with each request as it arrives, before the service handles it."""
         self._server = LocalServer(self)
 
     @property
