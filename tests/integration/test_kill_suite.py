@@ -374,4 +374,11 @@ def test_kill_9_at_random_moments_never_leaves_anything_behind(machine: Machine)
         _assert_as_the_user_had_it(machine, gnome)
     took = time.monotonic() - started
     print(f"kill suite: {kills} kills in {rounds} rounds, {took:.0f}s, all restored")
+    # Not the user's settings, but litter: an atomic write killed before its rename.
+    stray = sorted(
+        str(p)
+        for folder in (machine.hosts.parent, machine.home / "state")
+        for p in folder.glob(".*.tmp")
+    )
+    print(f"kill suite: stray temporary files: {stray or 'none'}")
     assert kills >= KILLS
