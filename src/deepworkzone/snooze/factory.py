@@ -14,7 +14,10 @@ from deepworkzone.snooze.slack_snoozer import SlackSnoozer
 from deepworkzone.snooze.teams_snoozer import TeamsSnoozer
 from deepworkzone.snooze.tokens import GRAPH_TOKEN_ENV, SLACK_TOKEN_ENV, slack_token_available
 
-SNOOZER_KINDS: dict[str, type[SlackSnoozer] | type[TeamsSnoozer]] = {"slack": SlackSnoozer, "teams": TeamsSnoozer}
+SNOOZER_KINDS: dict[str, type[SlackSnoozer] | type[TeamsSnoozer]] = {
+    "slack": SlackSnoozer,
+    "teams": TeamsSnoozer,
+}
 """Journal kind -> class; crash recovery calls ``SNOOZER_KINDS[kind].from_record(r).undo()``."""
 
 _LABELS = {"slack": "Slack", "teams": "Microsoft Teams"}
