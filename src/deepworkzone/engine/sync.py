@@ -34,6 +34,7 @@ from deepworkzone.api.errors import (
     ServerError,
     ServiceFailure,
 )
+from deepworkzone.domain.ids import display_id
 from deepworkzone.domain.models import SessionCreate, SessionUpdate
 from deepworkzone.store.db import Connectable, connection_of, transaction
 from deepworkzone.store.filters import SessionFilter
@@ -46,7 +47,7 @@ from deepworkzone.store.local_sessions import (
     without_occurrence,
 )
 from deepworkzone.store.outbox import DEFAULT_LEASE, Entry, Op, Outbox, OutboxBusy, new_owner
-from deepworkzone.store.sessions_cache import SessionsCache, display_id
+from deepworkzone.store.sessions_cache import SessionsCache
 
 log = logging.getLogger(__name__)
 

@@ -28,11 +28,6 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def display_id(session_id: int) -> str:
-    """Queued creates have negative ids; people see and type them as L1, L2..."""
-    return f"L{-session_id}" if session_id < 0 else str(session_id)
-
-
 class SessionsCache:
     def __init__(self, conn: Connectable, scope: str) -> None:
         self._conn = conn
