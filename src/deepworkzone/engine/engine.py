@@ -108,6 +108,8 @@ class Engine:
         self._sync_lock = threading.Lock()
         self._sync_state = ev.SyncState(online=True)
         self._merged: list[tuple[Occurrence, datetime]] = []
+        self._sync_service: Any = None
+        self._signature: tuple[int, str] | None = None
         self._saved_checked: datetime | None = None
         self._started = False
 
@@ -120,6 +122,7 @@ class Engine:
             log.info("at start-up: %s an unfinished session", outcome)
         if sync and self.sessions.can("sync"):
             self.sync_now()
+        self._signature = _safe_signature(self.sessions)
         self.scheduler.rebuild()
         self.timers.every(HEARTBEAT_JOB, HEARTBEAT_SECONDS, self.heartbeat)
         if self.sessions.can("sync"):
@@ -153,6 +156,11 @@ class Engine:
                 )
                 self.events.emit(ev.ClockJumped(drift))
             self.focus.check()
+            signature = _safe_signature(self.sessions)
+            if signature is not None and signature != self._signature:
+                # Another process (the CLI, a sync) wrote the store: plan again.
+                self._signature = signature
+                self.scheduler.rebuild()
             self.scheduler.reconcile()
         finally:
             self._beat_lock.release()
@@ -312,25 +320,23 @@ class Engine:
     # -- sync ------------------------------------------------------------------------------
 
     def sync_now(self) -> ev.SyncState:
-        """Push the outbox, pull the sessions, plan again. One sync at a time."""
+        """Push the outbox, pull the sessions (one small request when nothing changed), plan
+        again. One sync at a time; never raises for a server or network failure."""
         if not self.sessions.can("sync"):
             return self._sync_state
         if not self._sync_lock.acquire(blocking=False):
             return self._sync_state
         try:
+            if self._sync_service is None:
+                self._sync_service = self.sessions.background_sync()
             try:
-                self.sessions.sync()
-            except EngineError as exc:
-                since = self._sync_state.offline_since or self.clock.now()
-                state = ev.SyncState(
-                    online=False,
-                    offline_since=since if exc.kind == "service" else None,
-                    outbox=_safe(self.sessions.outbox_size, 0),
-                    error=str(exc),
-                )
-            else:
-                state = ev.SyncState(online=True, outbox=_safe(self.sessions.outbox_size, 0))
+                state = self._sync_service.sync_once()
+            except Exception as exc:  # a broken store or a bug: report, keep the agent up
+                log.exception("sync failed")
+                state = ev.SyncState(online=False, error=str(exc))
+            if state.online and not state.error:
                 self.scheduler.rebuild()
+                self._signature = _safe_signature(self.sessions)
             self._sync_state = state
         finally:
             self._sync_lock.release()
@@ -383,6 +389,13 @@ class Engine:
 
     def _checked_key(self) -> str:
         return f"{CHECKED_KEY}:{self.sessions.scope}"
+
+
+def _safe_signature(sessions: SessionsService) -> tuple[int, str] | None:
+    try:
+        return sessions.store_signature()
+    except Exception:
+        return None
 
 
 def _safe(fn: Callable[[], int], default: int) -> int:

@@ -263,13 +263,10 @@ class SessionsService:
                     backend.update(session_id, SessionUpdate(status="completed"))
                 return
             if queue_only:
-                from deepworkzone.store.outbox import Outbox
-
                 payload: dict[str, Any] = {"focused_minutes": focused_minutes}
                 if date:
                     payload["date"] = date.isoformat()
-                sid = backend.cache.resolve(session_id)
-                Outbox(backend.outbox.conn, self.scope).add("complete", sid, payload)
+                backend.outbox.add("complete", backend.cache.resolve(session_id), payload)
                 return
             backend.complete(session_id, date, focused_minutes)
 
@@ -302,6 +299,36 @@ class SessionsService:
             "cached": len(listing.raw),
             "discarded": dropped,
         }
+
+    def background_sync(self) -> Any:
+        """A SyncService for a long-lived process (the agent, the app): one connection per
+        thread, background retries, and edits queued on any failure, not only offline."""
+        self._require(SYNC, "sync")
+        from deepworkzone.api.client import SessionsClient
+        from deepworkzone.engine.sync import RemoteSessions
+        from deepworkzone.engine.sync_service import SyncService
+        from deepworkzone.store.db import ThreadConnections
+
+        connection = self.connection
+        assert connection is not None
+
+        def make() -> RemoteSessions:
+            client = SessionsClient(connection.server_url, connection.token, timeout=20.0)
+            return RemoteSessions(
+                client, ThreadConnections(self.db_path), self.scope, queue_on_failure=True
+            )
+
+        return SyncService(make, self.clock)
+
+    def store_signature(self) -> tuple[int, str]:
+        """Changes when any session of this scope is written, by any process: the agent
+        plans again when a front end in another process edits the store."""
+        with self._db() as conn:
+            row = conn.execute(
+                "SELECT COUNT(*), COALESCE(MAX(stored_at), '') FROM sessions WHERE scope = ?",
+                (self.scope,),
+            ).fetchone()
+        return int(row[0]), str(row[1])
 
     @translated
     def outbox_size(self) -> int:
