@@ -145,3 +145,18 @@ def test_a_bad_json_body_names_the_problem(run: Run) -> None:
     assert code == 1 and err.count("\n") == 1
     assert err.startswith("deepworkzone: error: invalid session: duration: ")
     assert "website_blocker.mode: " in err
+
+
+def test_a_series_is_listed_at_its_next_occurrence_not_its_first(run: Run) -> None:
+    import datetime as dt
+
+    code, _, err = run(
+        "sessions", "create", "--name", "Weekly", "--date", "2025-01-06", "--time", "8:00",
+        "--timezone", "UTC", "--repeat", "weekly", "--days", "mon",
+    )  # fmt: skip
+    assert code == 0, err
+    line = run("sessions", "list")[1].splitlines()[1]
+    shown = dt.date.fromisoformat(line.split()[2])
+    today = dt.datetime.now(dt.UTC).date()
+    assert today <= shown < today + dt.timedelta(days=7) and shown.isoweekday() == 1
+    assert f"When      {shown.isoformat()} 8:00 AM UTC" in run("sessions", "show", "1")[1]

@@ -34,7 +34,25 @@ def length(minutes: int) -> str:
 
 
 def when(s: Session) -> str:
-    return f"{s.schedule.isoformat()} {s.time} {s.timezone}"
+    """A series shows its next occurrence (today or later, in its own zone), not its first."""
+    import datetime as dt
+
+    from deepworkzone.domain.clock import zone
+    from deepworkzone.domain.occurrences import next_day
+
+    day: dt.date | None = s.schedule
+    if s.is_recurring:
+        try:
+            today = dt.datetime.now(zone(s.timezone)).date()
+        except ValueError:
+            today = dt.date.today()
+        day = next_day(s, today)
+        if day is None:
+            return f"ended {s.recurring_ends.isoformat() if s.recurring_ends else ''} {s.time} {s.timezone}".replace(
+                "  ", " "
+            )
+    assert day is not None
+    return f"{day.isoformat()} {s.time} {s.timezone}"
 
 
 def recurs(s: Session) -> str:

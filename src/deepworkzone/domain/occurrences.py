@@ -457,3 +457,22 @@ class OccurrenceIndex:
             j = bisect_left(bucket, end, key=_START) if key == high else len(bucket)
             out.extend(bucket[i:j])
         return out
+
+
+def next_day(session: Session, today: dt.date) -> dt.date | None:
+    """The date of a series' next occurrence on or after ``today`` (its own date for a
+    one-off session); None when the series has ended."""
+    if not session.is_recurring:
+        return session.schedule
+    try:
+        rule = Recurrence.from_session(session)
+    except ValueError:
+        return None
+    first, last = rule.series_bounds()
+    low = max(today, first)
+    # Every pattern repeats within a year: two years ahead always finds one if any is left.
+    high = min(last or dt.date.max, low + dt.timedelta(days=800))
+    if high < low:
+        return None
+    days = local_dates(rule, low, high)
+    return days[0] if days else None
