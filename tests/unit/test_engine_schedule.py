@@ -221,3 +221,28 @@ def _pretend_owner_died(h) -> None:
     data = journal.load()
     data["session"]["pid"] = 2**22 + 12345
     journal._write(data)
+
+
+def test_a_strict_session_left_by_a_quit_is_not_lifted_by_unblock_or_a_quick_start() -> None:
+    from deepworkzone.engine.requests import quick_request
+
+    h = make_engine()
+    original = h.hosts.read_bytes()
+    h.create(
+        time="9:05 AM",
+        duration=30,
+        website_blocker={"mode": "custom", "urls": ["blocked.example"], "strict": True},
+    )
+    h.step(minutes=6)
+    h.engine.shutdown()
+    _pretend_owner_died(h)
+    other = make_engine(start=h.clock.now(), begin=False)
+    with pytest.raises(EngineError) as refused:
+        other.engine.focus.unblock()
+    assert refused.value.code == "strict"
+    with pytest.raises(EngineError) as pending:
+        other.engine.start_focus(quick_request(10, urls=["x.example"]))
+    assert pending.value.code == "strict_pending"
+    assert BLOCKED in h.hosts.read_bytes()
+    other.engine.focus.unblock(force=True)
+    assert h.hosts.read_bytes() == original

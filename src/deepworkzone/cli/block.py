@@ -64,9 +64,12 @@ def status_command(args: argparse.Namespace) -> int:
 
 
 def unblock_command(args: argparse.Namespace) -> int:
+    from deepworkzone.domain.clock import SYSTEM_CLOCK
+    from deepworkzone.engine import events as ev
     from deepworkzone.engine.errors import EngineError
+    from deepworkzone.engine.focus_service import FocusService
     from deepworkzone.engine.ipc import AgentNotRunning, call
-    from deepworkzone.engine.recovery import unblock_everything
+    from deepworkzone.engine.timers import ManualTimers
 
     if not args.force:
         try:
@@ -78,7 +81,8 @@ def unblock_command(args: argparse.Namespace) -> int:
                 raise
         else:
             print(f"Ended {answer['ended']['name']!r} in the running Deep Work Zone.")
-    result = unblock_everything(force=args.force)
+    focus = FocusService(timers=ManualTimers(SYSTEM_CLOCK), events=ev.EventBus())
+    result = focus.unblock(force=args.force)
     if result.nothing:
         print("Nothing to undo: no session left anything behind.")
         return 0

@@ -32,6 +32,8 @@ def hint(code: str, data: dict[str, object]) -> str | None:
         "agent_not_running": "start it with `deepworkzone run`",
         "strict": "strict sessions cannot be ended early; `deepworkzone stop --emergency` "
         "uses the rationed emergency exit",
+        "strict_pending": "`deepworkzone run` continues it; `deepworkzone unblock --force` "
+        "lifts it",
         "leftover_not_undone": "try `deepworkzone unblock` again, or see the log",
         "auth_error": "run `deepworkzone login` again",
         "not_connected": "run `deepworkzone connect slack` or `deepworkzone connect teams`",

@@ -252,6 +252,17 @@ class FocusService:
         if data is None:
             return
         info = data.get("session", {})
+        if (
+            info.get("strict")
+            and Journal.ends_at(data) > self.clock.now()
+            and not owner_alive(info)
+        ):
+            raise EngineError(
+                "strict_pending",
+                f"the strict session {info.get('name', 'Focus')!r} runs until "
+                f"{Journal.ends_at(data).astimezone():%H:%M}; its blocks stay until then",
+                ends_at=data.get("ends_at"),
+            )
         if owner_alive(info):
             raise EngineError(
                 "already_running",
@@ -514,10 +525,11 @@ class FocusService:
         return "resumed"
 
     def unblock(self, *, force: bool = False) -> Any:
-        """Undo what a session left at once, whatever its end time. A session this process
-        runs is ended (strict mode refuses, unless forced); one run by a live process of
-        another is refused unless ``force``."""
-        from deepworkzone.engine.recovery import SessionStillRunning, unblock
+        """Undo what a session left at once, whatever its end time, and anything of ours no
+        journal names. A strict session (here, or left by a process that quit) is refused
+        unless ``force``; one run by another live process is refused unless ``force``.
+        Answers engine.recovery.UnblockResult."""
+        from deepworkzone.engine.recovery import SessionStillRunning, unblock_everything
 
         with self._lock:
             if self._run is not None:
@@ -526,11 +538,17 @@ class FocusService:
                         "strict", "this is a strict session: it cannot be ended early"
                     )
                 self._finish(self._run, "ended_early", "unblocked")
-                return None
+        status = self.status()
+        if status is not None and status.strict and not force and status.ends_at > self.clock.now():
+            raise EngineError(
+                "strict",
+                f"the strict session {status.name!r} runs until "
+                f"{status.ends_at.astimezone():%H:%M}: it cannot be ended early",
+            )
         try:
-            return unblock(self.journal, force=force)
+            return unblock_everything(self.journal, force=force)
         except SessionStillRunning as exc:
-            raise EngineError("running_elsewhere", str(exc)) from exc
+            raise EngineError("running_elsewhere", str(exc), pid=exc.pid) from exc
 
     def _status_of(self, run: Run) -> FocusStatus:
         import os
