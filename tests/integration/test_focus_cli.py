@@ -178,7 +178,7 @@ def test_a_stored_session_runs_with_its_own_sites_and_snooze_settings(
         ]
     )
     assert created.returncode == 0, created.stderr
-    proc = start_focus(["--session", "1"])
+    proc = start_focus(["--session", "L1"])
     try:
         wait_for(lambda: HOSTS_MARK in hosts_file.read_bytes(), what="the block")
         assert b"0.0.0.0 distraction.example" in hosts_file.read_bytes()
@@ -196,3 +196,39 @@ def test_an_unknown_stored_session_is_a_clear_error(hosts_file: Path) -> None:
     result = run_cli(["focus", "--session", "99"])
     assert result.returncode == 1
     assert "99" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_start_that_fails_and_is_undone_leaves_no_interrupted_session(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    missing = tmp_path / "no-such-folder" / "hosts"
+    result = run_cli(
+        ["focus", "--minutes", "5", "--url", "distraction.example", "--method", "hosts"],
+        DEEPWORKZONE_HOSTS_FILE=str(missing),
+    )
+    assert result.returncode == 2 and "could not start the session" in result.stderr
+    assert not journal_path(isolated_home).exists()
+    status = run_cli(["block", "status"], DEEPWORKZONE_HOSTS_FILE=str(missing))
+    assert status.returncode == 0, status.stderr
+    assert "interrupted" not in status.stdout
+    assert "No focus session is running" in status.stdout
+
+
+def test_unblock_after_a_kill_with_a_corrupt_journal_still_clears_the_hosts_file(
+    hosts_file: Path, isolated_home: Path
+) -> None:
+    proc = start_focus(["--minutes", "30", "--url", "distraction.example", "--method", "hosts"])
+    wait_for(lambda: journal_has(isolated_home, "hosts"), what="the journal")
+    wait_for(lambda: HOSTS_MARK in hosts_file.read_bytes(), what="the block")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    journal = journal_path(isolated_home)
+    journal.write_text('{"version": 1, "effects": {"hos')  # unreadable
+
+    result = run_cli(["unblock"])
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert hosts_file.read_bytes() == USER_HOSTS
+    assert not journal.exists() and journal.with_suffix(".corrupt").exists()
+    again = run_cli(["unblock"])
+    assert again.returncode == 0 and "Nothing to undo" in again.stdout

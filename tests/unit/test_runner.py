@@ -67,8 +67,22 @@ def test_a_failing_block_cancels_the_start_and_puts_everything_back(tmp_path) ->
     with pytest.raises(StartFailed, match="Blocking proxy: disk full"):
         _runner(journal, effects).start()
     assert log == ["apply apps", "undo proxy", "undo apps"]
+    # Everything was put back, so no journal is left for `block status` to call interrupted.
+    assert journal.load() is None
+    assert not journal.path.exists()
+
+
+def test_a_failed_start_whose_undo_fails_keeps_the_journal_for_unblock(tmp_path) -> None:
+    journal = Journal(tmp_path / "journal.json")
+    log: list[str] = []
+    effects = [
+        Recorder(log, journal, kind="apps", fail="undo"),
+        Recorder(log, journal, kind="proxy", fail="apply"),
+    ]
+    with pytest.raises(StartFailed):
+        _runner(journal, effects).start()
     data = journal.load()
-    assert data is not None and data["effects"] == {}
+    assert data is not None and list(data["effects"]) == ["apps"]
 
 
 def test_a_failing_snooze_is_a_warning_and_the_session_goes_on(tmp_path) -> None:

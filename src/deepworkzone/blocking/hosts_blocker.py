@@ -105,8 +105,12 @@ def section_status(path: Path | None = None) -> list[str] | None:
 
 
 def remove_section(path: Path | None = None) -> bool:
-    """Remove our section (after a crash); through the helper when the file is not writable."""
+    """Remove our section (after a crash); through the helper when the file is not writable.
+
+    Also removes temporary files of ours that a killed write left beside the file (only ours:
+    see ``hosts_io.sweep_temps``); the helper does the same for its own when it writes."""
     target = path or hosts_path()
+    hosts_io.sweep_temps(target)
     if section_status(target) is None:
         return False
     if _use_helper(target):

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from deepworkzone.core.fsutil import atomic_write
+from deepworkzone.core.fsutil import atomic_write, sweep_stale_temps
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,16 @@ def real_path(path: Path) -> Path:
     """Follow symlinks (macOS /etc/hosts -> /private/etc/hosts) so a rename replaces the file,
     not the link."""
     return Path(os.path.realpath(path))
+
+
+def sweep_temps(path: Path) -> list[Path]:
+    """Remove the temporary files a killed atomic write of ours left beside the hosts file.
+
+    Only names matching ``atomic_write``'s exact pattern for this file, owned by the user we
+    run as (so the helper, as root, removes its own and the app its own), and old enough that
+    no write is still in progress. Anything else in the folder is never touched.
+    """
+    return sweep_stale_temps(real_path(path))
 
 
 def read_bytes(path: Path) -> bytes:
@@ -78,6 +88,7 @@ def write_bytes(path: Path, data: bytes) -> str:
     place instead, which is not atomic but is what every hosts tool falls back to.
     """
     target = real_path(path)
+    sweep_stale_temps(target)
     how = "atomic"
     try:
         if sys.platform.startswith("linux") and is_mount_point(target):

@@ -3,9 +3,30 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import re
+import stat
 import tempfile
+import time
 from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+TEMP_SUFFIX = ".tmp"
+STALE_TEMP_AGE = 10.0
+"""Seconds after which a temporary file of ours is taken as left by a killed writer: a
+write takes milliseconds, so one this old has no writer left to finish it."""
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def temp_name_pattern(path: Path) -> re.Pattern[str]:
+    """The exact names ``atomic_write`` gives its temporary files beside ``path``:
+    ``.NAME.`` + the eight characters ``tempfile.mkstemp`` draws (a-z, 0-9, _) + ``.tmp``."""
+    return re.compile(re.escape(_temp_prefix(path)) + r"[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
 
 
 def atomic_write(
@@ -25,7 +46,7 @@ def atomic_write(
         mode = st.st_mode & 0o7777
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             owner = (st.st_uid, st.st_gid)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(data)
@@ -41,6 +62,43 @@ def atomic_write(
             os.unlink(tmp_name)
         raise
     fsync_dir(path.parent)
+
+
+def sweep_stale_temps(path: Path, *, older_than: float = STALE_TEMP_AGE) -> list[Path]:
+    """Delete the temporary files ``atomic_write`` left beside ``path`` when it was killed
+    between creating and renaming one (SIGKILL, power loss). Answers what was removed.
+
+    Only what we certainly created goes: a regular file (not a link) whose name matches
+    ``temp_name_pattern(path)`` exactly, owned by this user (POSIX), last changed more than
+    ``older_than`` seconds ago, so a write in progress in another process is left alone.
+    Best effort: a folder we may not write, or a file that vanished, is skipped.
+    """
+    pattern = temp_name_pattern(path)
+    folder = path.parent
+    try:
+        names = [name for name in os.listdir(folder) if pattern.fullmatch(name)]
+    except OSError:
+        return []
+    removed: list[Path] = []
+    now = time.time()
+    uid = os.geteuid() if hasattr(os, "geteuid") else None
+    for name in names:
+        candidate = folder / name
+        try:
+            st = candidate.lstat()
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            if uid is not None and st.st_uid != uid:
+                continue
+            if now - st.st_mtime < older_than:
+                continue
+            candidate.unlink()
+        except OSError as exc:
+            log.debug("left %s: %s", candidate, exc)
+            continue
+        log.info("removed a temporary file a killed write left: %s", candidate)
+        removed.append(candidate)
+    return removed
 
 
 def fsync_dir(folder: Path) -> None:

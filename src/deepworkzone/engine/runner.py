@@ -112,6 +112,9 @@ class FocusRunner:
                     self._warn(f"{_label(kind)} skipped: {exc}")
                     continue
                 self._undo_all()
+                if not self.report.undo_errors:
+                    # All put back: a journal left now would show an "interrupted" session.
+                    self.journal.clear()
                 raise StartFailed(f"could not start the session: {_label(kind)}: {exc}") from exc
             self._applied.append(effect)
             self.report.applied.append(kind)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from deepworkzone.core.fsutil import atomic_write
+from deepworkzone.core.fsutil import atomic_write, sweep_stale_temps
 from deepworkzone.core.paths import app_paths
 from deepworkzone.domain.effects import JournalRecord
 
@@ -80,6 +81,22 @@ class Journal:
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)
+
+    def keep_copy(self, label: str) -> Path | None:
+        """Copy the journal as it is now to ``journal.json.<label>`` beside it (0600), for a
+        person to read; None when there is no journal or the copy could not be written."""
+        safe = re.sub(r"[^A-Za-z0-9_-]", "_", label)[:60] or "copy"
+        kept = self.path.with_name(f"{self.path.name}.{safe}")
+        try:
+            atomic_write(kept, self.path.read_bytes(), mode=0o600)
+        except OSError as exc:
+            log.warning("could not keep a copy of the run journal in %s: %s", kept, exc)
+            return None
+        return kept
+
+    def sweep_temps(self) -> list[Path]:
+        """Remove the temporary journal files a killed write left in the state folder."""
+        return sweep_stale_temps(self.path)
 
     @staticmethod
     def ends_at(data: dict[str, Any]) -> datetime:
