@@ -53,31 +53,31 @@ def test_create_list_show_update_delete_offline_by_default(run: Run) -> None:
         "slack",
     )
     assert (code, err) == (0, "")
-    assert out == "created session 1: Focus (2025-01-06 8:00 AM Europe/Berlin)\n"
+    assert out == "created session L1: Focus (2025-01-06 8:00 AM Europe/Berlin)\n"
     assert app_paths().database.exists()
 
     code, out, _ = run("sessions", "list", "--date", "2025-01-13")
     assert code == 0 and "weekly Mon" in out and "8:00 AM Europe/Berlin" in out
     assert run("sessions", "list", "--date", "2025-01-14")[1] == "no sessions\n"
 
-    assert run("sessions", "update", "1", "--duration", "45", "--private")[0] == 0
-    shown = json.loads(run("sessions", "show", "1", "--json")[1])
+    assert run("sessions", "update", "L1", "--duration", "45", "--private")[0] == 0
+    shown = json.loads(run("sessions", "show", "L1", "--json")[1])
     assert (shown["duration"], shown["is_public"]) == (45, False)
     assert shown["website_blocker"]["category"] == ["social-media"]
     assert shown["snooze_apps"] == {"slack": True, "teams": False}
 
-    assert run("sessions", "delete", "1", "--occurrence", "2025-01-13")[0] == 0
+    assert run("sessions", "delete", "L1", "--occurrence", "2025-01-13")[0] == 0
     assert run("sessions", "list", "--date", "2025-01-13")[1] == "no sessions\n"
-    assert run("sessions", "delete", "1") == (0, "deleted session 1\n", "")
-    code, _, err = run("sessions", "show", "1")
-    assert (code, err) == (1, "deepworkzone: error: session 1 not found\n")
+    assert run("sessions", "delete", "L1") == (0, "deleted session L1\n", "")
+    code, _, err = run("sessions", "show", "L1")
+    assert (code, err) == (1, "deepworkzone: error: session L1 not found\n")
 
 
 def test_the_seed_body_from_stdin(run: Run) -> None:
     seed = {**SEED_SESSION, "schedule": "2031-01-01"}  # the seed's own day is past
     code, _, err = run("sessions", "create", "--json", "-", stdin=json.dumps(seed))
     assert code == 0, err
-    shown = json.loads(run("sessions", "show", "1", "--json")[1])
+    shown = json.loads(run("sessions", "show", "L1", "--json")[1])
     for field, sent in seed.items():
         assert shown[field] == sent, field
     assert shown["timezone"]  # the seed has none: the creator's zone was filled in
@@ -121,7 +121,7 @@ def test_filters_today_and_keyword(run: Run) -> None:
             "'funday' is not a weekday",
         ),
         (("sessions", "create", "--json", "/no/such/file"), "cannot read /no/such/file"),
-        (("sessions", "update", "1"), "nothing to change"),
+        (("sessions", "update", "L1"), "nothing to change"),
         (("sessions", "show", "L1"), "session L1 not found"),
         (("sessions", "join", "1"), "join needs a server"),
         (("sessions", "list", "--completed", "2"), "invalid choice"),
@@ -159,4 +159,4 @@ def test_a_series_is_listed_at_its_next_occurrence_not_its_first(run: Run) -> No
     shown = dt.date.fromisoformat(line.split()[2])
     today = dt.datetime.now(dt.UTC).date()
     assert today <= shown < today + dt.timedelta(days=7) and shown.isoweekday() == 1
-    assert f"When      {shown.isoformat()} 8:00 AM UTC" in run("sessions", "show", "1")[1]
+    assert f"When      {shown.isoformat()} 8:00 AM UTC" in run("sessions", "show", "L1")[1]

@@ -158,7 +158,9 @@ def test_list_table_json_and_filters(logged_in: LiveServer, run: Run, session_bo
     code, out, _ = run("sessions", "list", "--json")
     listed = json.loads(out)
     assert sorted(s["name"] for s in listed) == ["Alpha", "Beta"]
-    assert all(s["created_by"] is not None for s in listed)  # the server's JSON, not a local rendering
+    assert all(
+        s["created_by"] is not None for s in listed
+    )  # the server's JSON, not a local rendering
 
     assert (
         json.loads(run("sessions", "list", "--channel", "private", "--json")[1])[0]["name"]
@@ -245,3 +247,47 @@ def test_rate_limited_is_exit_2_with_one_line(
     code, out, err = run("sessions", "list")
     assert code == 2 and out == ""
     assert err.startswith("deepworkzone: error: rate limited by the server; retry in ")
+
+
+def test_login_token_dash_reads_stdin(live_server: LiveServer, run: Run) -> None:
+    token = live_server.create_user("dash@acme.test")
+    code, out, err = run("login", "--server", live_server.url, "--token", "-", stdin=token + "\n")
+    assert code == 0, err
+    assert SecretStore().get("api_token") == token
+
+
+def _local_session(run: Run, name: str) -> None:
+    code, _, err = run(
+        "sessions", "create", "--name", name, "--date", "2031-02-03", "--time", "9:00",
+        "--timezone", "UTC",
+    )  # fmt: skip
+    assert code == 0, err
+
+
+def test_login_uploads_local_sessions_and_their_ids_keep_their_meaning(
+    live_server: LiveServer, run: Run
+) -> None:
+    _local_session(run, "Made offline")
+    _local_session(run, "Also offline")
+    token = live_server.create_user("up@acme.test")
+    code, out, err = run("login", "--server", live_server.url, "--token", token, "--upload-local")
+    assert code == 0, err
+    assert "uploaded 2 local session(s)" in out
+    on_server = live_server.client(token).get("/sessions").json()
+    assert sorted(s["name"] for s in on_server) == ["Also offline", "Made offline"]
+    # L1 named "Made offline" before the login, and still does.
+    shown = json.loads(run("sessions", "show", "L1", "--json")[1])
+    assert shown["name"] == "Made offline" and shown["id"] > 0
+    assert run("logout")[0] == 0
+    assert run("sessions", "list")[1] == "no sessions\n"  # nothing hidden: they moved
+
+
+def test_login_can_keep_local_sessions_and_says_so(live_server: LiveServer, run: Run) -> None:
+    _local_session(run, "Mine only")
+    token = live_server.create_user("keep@acme.test")
+    code, out, err = run("login", "--server", live_server.url, "--token", token, "--keep-local")
+    assert code == 0, err
+    assert "1 session(s) made on this machine stay here" in out
+    assert live_server.client(token).get("/sessions").json() == []
+    assert run("logout")[0] == 0
+    assert "Mine only" in run("sessions", "list")[1]

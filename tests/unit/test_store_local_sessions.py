@@ -35,23 +35,24 @@ def body(**fields: Any) -> SessionCreate:
 
 def test_create_show_update_delete(store: LocalSessions) -> None:
     made = store.create(body(time="21:30"))
-    assert made["id"] == 1 and made["time"] == "9:30 PM"
-    assert store.get(1)["name"] == "Deep"
-    changed = store.update(1, SessionUpdate(duration=45))
+    # Local-only sessions have L-ids (-1 is shown as L1), kept when they are uploaded.
+    assert made["id"] == -1 and made["time"] == "9:30 PM"
+    assert store.get(-1)["name"] == "Deep"
+    changed = store.update(-1, SessionUpdate(duration=45))
     assert changed["duration"] == 45 and changed["time"] == "9:30 PM"
-    store.delete(1)
-    with pytest.raises(LocalNotFound, match="session 1 not found"):
-        store.get(1)
-    assert store.create(body())["id"] == 2  # ids are not reused
+    store.delete(-1)
+    with pytest.raises(LocalNotFound, match="session L1 not found"):
+        store.get(-1)
+    assert store.create(body())["id"] == -2  # ids are not reused
 
 
 def test_an_invalid_update_names_the_field_and_changes_nothing(store: LocalSessions) -> None:
-    store.create(body())
+    sid = store.create(body())["id"]
     with pytest.raises(LocalError, match=r"^duration: .*1440"):
-        store.update(1, SessionUpdate.model_validate({"duration": 5000}))
+        store.update(sid, SessionUpdate.model_validate({"duration": 5000}))
     with pytest.raises(LocalError, match=r"recurring_ends.*is before the series starts"):
-        store.update(1, SessionUpdate(is_recurring=1, recurring_ends=dt.date(2024, 1, 1)))
-    assert store.get(1)["duration"] == 60
+        store.update(sid, SessionUpdate(is_recurring=1, recurring_ends=dt.date(2024, 1, 1)))
+    assert store.get(sid)["duration"] == 60
 
 
 def test_deleting_one_occurrence_of_a_series(store: LocalSessions) -> None:

@@ -109,30 +109,43 @@ class UploadResult:
 
 @translated
 def upload_local_sessions() -> UploadResult:
-    """Send every local-only session to the configured server (queued if it is offline);
-    each one leaves the local list once the server (or the outbox) has it."""
+    """Hand every local-only session to the configured server, keeping its L-id.
+
+    Each one moves, in one transaction, from the local list to the server's cache as a create
+    queued under the same L-id; then the outbox is sent. Offline, they wait there like any
+    other edit. Once sent, the L-id still finds the session (it maps to the server's id).
+    """
     from deepworkzone.domain.models import SessionCreate
     from deepworkzone.engine.sessions_service import open_sessions
+    from deepworkzone.store.db import connect, transaction
+    from deepworkzone.store.local_sessions import LOCAL_SCOPE
+    from deepworkzone.store.outbox import Outbox
+    from deepworkzone.store.sessions_cache import SessionsCache
 
     remote = open_sessions()
     if not remote.can("remote"):
         raise EngineError("needs_server", "uploading needs a server", what="upload")
-    local = SessionsService(None)
-    uploaded = queued = 0
     failed: list[str] = []
-    for edit in local.list().raw:
-        body = SessionCreate.model_validate(edit)
-        try:
-            answer = remote.create(body)
-        except EngineError as exc:
-            if exc.code == "in_past":
-                answer = remote.create(body.model_copy(update={"status": "completed"}))
-            else:
-                failed.append(f"{body.name}: {exc}")
+    moved = 0
+    conn = connect(remote.db_path)
+    try:
+        local = SessionsCache(conn, LOCAL_SCOPE)
+        target = SessionsCache(conn, remote.scope)
+        outbox = Outbox(conn, remote.scope)
+        for raw, session in local.sessions():
+            sid = session.id if session.id < 0 else local.new_local_id()
+            try:
+                body = SessionCreate.model_validate(raw)
+            except ValueError as exc:
+                failed.append(f"{session.name}: {exc}")
                 continue
-        local.delete(int(edit["id"]))
-        if answer.queued:
-            queued += 1
-        else:
-            uploaded += 1
-    return UploadResult(uploaded, queued, tuple(failed))
+            with transaction(conn):
+                target.put({**raw, "id": sid})
+                outbox.add("create", sid, {"body": body.model_dump(mode="json")})
+                local.delete(session.id)
+            moved += 1
+    finally:
+        conn.close()
+    report = remote.flush() if moved else None
+    queued = report.remaining if report is not None else 0
+    return UploadResult(moved - queued, queued, tuple(failed))

@@ -99,6 +99,14 @@ MIGRATIONS: list[tuple[str, ...]] = [
         """ALTER TABLE outbox ADD COLUMN conflict TEXT""",
         """ALTER TABLE sessions ADD COLUMN etag TEXT""",
     ),
+    # v5: local-only sessions get L-ids (negative), like creates not yet sent, so that an id
+    # keeps its meaning when the session is uploaded to a server (sessions_cache.new_local_id).
+    (
+        """UPDATE sessions SET id = -id, data = json_set(data, '$.id', -id)
+           WHERE scope = '' AND id > 0""",
+        """UPDATE runs SET session_id = -session_id WHERE scope = '' AND session_id > 0""",
+        """DELETE FROM meta WHERE key LIKE 'next_local_id:%' OR key LIKE 'next_temp_id:%'""",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -151,22 +151,24 @@ class SessionsCache:
     # -- ids -------------------------------------------------------------------------------
 
     def new_local_id(self) -> int:
-        """A fresh positive id for a local-only session (never reused after a delete)."""
-        return self._next_counter(f"next_local_id:{self.scope}", sign=1)
-
-    def new_temporary_id(self) -> int:
-        """A fresh negative id for a create queued until the server assigns the real one."""
-        return -self._next_counter(f"next_temp_id:{self.scope}", sign=-1)
-
-    def _next_counter(self, key: str, sign: int) -> int:
+        """A fresh id for a session only this machine knows: local-only mode, or a create
+        queued until the server assigns its own. Negative (people see L1, L2...) and drawn
+        from one counter for every scope, so an L-id keeps naming the same session after it
+        is uploaded or sent (``id_map``), never another one. Never reused after a delete."""
+        key = "next_local_id"
         with transaction(self.conn):
             row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
             found = self.conn.execute(
-                "SELECT MAX(id * ?) FROM sessions WHERE scope = ?", (sign, self.scope)
+                "SELECT MAX(m) FROM (SELECT MAX(-id) AS m FROM sessions WHERE id < 0 "
+                "UNION ALL SELECT MAX(-local_id) FROM id_map WHERE local_id < 0)"
             ).fetchone()[0]
             value = max(int(row["value"]) if row else 1, (found or 0) + 1)
             self._set_meta(key, str(value + 1))
-        return value
+        return -value
+
+    def new_temporary_id(self) -> int:
+        """A create queued until the server assigns the real id: a local id (see above)."""
+        return self.new_local_id()
 
     def map_id(
         self, temporary_id: int, server_id: int, raw: dict[str, Any], etag: str | None = None
