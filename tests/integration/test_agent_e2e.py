@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import can_unshare
+from tests.fakes.fake_slack import FakeSlack
 from tests.integration.conftest import LiveServer
 from tests.integration.focus_helpers import run_cli, wait_for
 from tests.integration.snooze_fixtures import SLACK_TOKEN, slack_fixture
-from tests.fakes.fake_slack import FakeSlack
 
 __all__ = ["slack_fixture"]
 
@@ -151,7 +151,7 @@ def test_a_session_made_on_the_server_runs_by_itself_on_time(
         assert (run["session_id"], run["outcome"], run["focused_minutes"]) == (sid, "completed", 2)
     finally:
         agent.send_signal(signal.SIGTERM)
-        out, err = agent.communicate(timeout=30)
+        _out, err = agent.communicate(timeout=30)
     if agent.returncode in (97, 98):
         pytest.skip(f"cannot build the private /etc here: {err.strip()}")
     assert agent.returncode == 0, err

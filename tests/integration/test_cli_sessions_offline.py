@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from deepworkzone.api.client import SessionsClient
-from deepworkzone.engine import sessions_service
 from deepworkzone.cli.main import main
+from deepworkzone.engine import sessions_service
 from tests.integration.conftest import LiveServer
 
 Run = Callable[..., tuple[int, str, str]]

@@ -251,7 +251,7 @@ def test_rate_limited_is_exit_2_with_one_line(
 
 def test_login_token_dash_reads_stdin(live_server: LiveServer, run: Run) -> None:
     token = live_server.create_user("dash@acme.test")
-    code, out, err = run("login", "--server", live_server.url, "--token", "-", stdin=token + "\n")
+    code, _out, err = run("login", "--server", live_server.url, "--token", "-", stdin=token + "\n")
     assert code == 0, err
     assert SecretStore().get("api_token") == token
 
