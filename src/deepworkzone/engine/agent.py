@@ -9,6 +9,7 @@ the app schedule sessions; a foreground focus runs its one session and leaves.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +43,9 @@ class Host:
         self.lock = lock or InstanceLock(socket=self.socket_path)
         self.ipc: IpcServer | None = None
         self.stopped = threading.Event()
+        # Set when another instance (the desktop app) asked to take over.
+        self.handed_over = threading.Event()
+        self.on_handover: Callable[[], None] | None = None
 
     def open(self) -> None:
         """Take the lock (AlreadyRunning if another instance has it), then the socket."""
@@ -79,6 +83,12 @@ class Host:
             return {"running": engine.focus.extend(minutes).to_json()}
         if op == "start":
             return {"running": start_from_args(engine, args).to_json()}
+        if op == "handover":
+            if self.kind != "agent" or self.on_handover is None:
+                raise EngineError("no_handover", f"a {self.kind} does not hand over")
+            self.handed_over.set()
+            self.on_handover()
+            return {"handing_over": True, "pid": os.getpid()}
         raise EngineError("bad_request", f"unknown operation {op!r}", op=op)
 
 
@@ -124,6 +134,7 @@ def run_agent(
 ) -> None:
     """``deepworkzone run``: until ``stop`` is set (SIGTERM, SIGINT), then put back."""
     host = Host(engine, "agent", socket_path=socket_path)
+    host.on_handover = stop.set
     host.open()
     unsubscribe = engine.events.subscribe(on_event) if on_event else None
     try:
@@ -132,7 +143,7 @@ def run_agent(
         stop.wait()
     finally:
         try:
-            engine.shutdown()
+            engine.shutdown(hand_over=host.handed_over.is_set())
         finally:
             host.close()
             if unsubscribe:
@@ -143,6 +154,32 @@ def run_agent(
 def running_instance() -> LockHolder | None:
     """Who holds the instance lock right now, if anyone."""
     return InstanceLock().holder()
+
+
+def take_over_from_agent(timeout: float = 10.0) -> bool:
+    """The desktop app's rule: a running agent hands over to it. The agent stops, leaving a
+    running session in place; the caller then takes the lock and resumes it. True when the
+    lock is free now (nothing ran, or the agent left); False when a foreground ``focus``
+    holds it, or the agent did not leave in time."""
+    import time
+
+    from deepworkzone.engine.ipc import AgentNotRunning, call
+
+    holder = running_instance()
+    if holder is None:
+        return True
+    if holder.kind != "agent":
+        return False
+    try:
+        call("handover")
+    except AgentNotRunning:
+        return running_instance() is None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if running_instance() is None:
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def _ended_json(ended: ev.Ended) -> dict[str, Any]:

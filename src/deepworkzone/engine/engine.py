@@ -131,10 +131,11 @@ class Engine:
         self._started = True
         self.heartbeat()
 
-    def shutdown(self, reason: str = "the app quit") -> ev.Ended | None:
+    def shutdown(self, reason: str = "the app quit", *, hand_over: bool = False) -> ev.Ended | None:
         """End cleanly: everything put back (a strict session keeps its blocks until its end
-        time; the next start re-applies them)."""
-        ended = self.focus.shutdown(reason)
+        time; the next start re-applies them). ``hand_over``: a running session is left for
+        the instance taking over, which resumes it."""
+        ended = self.focus.shutdown(reason, hand_over=hand_over)
         self.timers.shutdown()
         self._started = False
         return ended

@@ -149,8 +149,10 @@ class FocusService:
         occurrence: date | None = None,
         scope: str = "",
         late_by: float = 0.0,
+        started_at: datetime | None = None,
     ) -> FocusStatus:
-        """Apply the session's blocks and snoozes now; the end is a job on its end time."""
+        """Apply the session's blocks and snoozes now; the end is a job on its end time.
+        ``started_at``: when a resumed run first started (before a crash)."""
         with self._lock:
             if self._run is not None:
                 raise EngineError(
@@ -161,6 +163,7 @@ class FocusService:
                 )
             self._clear_leftover()
             now = self.clock.now()
+            started_at = min(started_at or now, now)
             ends_at = ends_at or now + timedelta(minutes=request.minutes)
             if ends_at <= now:
                 raise EngineError("already_over", "that session's time is already over")
@@ -188,6 +191,8 @@ class FocusService:
                     "request": request.to_record(),
                     "blocked_count": plan.blocked_count,
                     "pac_url": plan.pac_url,
+                    # The journal's own started_at is this process's start (a resume's).
+                    "first_started_at": _iso(started_at),
                 },
                 on_warning=lambda message: None,
                 clock=self.clock,
@@ -200,7 +205,7 @@ class FocusService:
                 request=request,
                 runner=runner,
                 plan=plan,
-                started_at=now,
+                started_at=started_at,
                 ends_at=ends_at,
                 mono_deadline=self.clock.monotonic() + (ends_at - now).total_seconds(),
                 session_id=session_id,
@@ -421,17 +426,18 @@ class FocusService:
             self.timers.at(END_JOB, run.ends_at, self.check)
             return None
 
-    def shutdown(self, reason: str = "the app quit") -> ev.Ended | None:
+    def shutdown(self, reason: str = "the app quit", *, hand_over: bool = False) -> ev.Ended | None:
         """The process is quitting. A strict session keeps its blocks until its end time
-        (the next start re-applies them); any other ends early now."""
+        (the next start re-applies them); any other ends early now. ``hand_over``: another
+        instance (the app taking over from the agent) resumes it, so it is left in place."""
         with self._lock:
             run = self._run
             if run is None:
                 return None
-            if run.request.strict and self.clock.now() < run.ends_at:
+            if (hand_over or run.request.strict) and self.clock.now() < run.ends_at:
                 self.timers.cancel(END_JOB)
                 self._run = None
-                log.info("strict session %r left in place until %s", run.request.name, run.ends_at)
+                log.info("session %r left in place until %s", run.request.name, run.ends_at)
                 return None
             return self._finish(run, "ended_early", reason)
 
@@ -509,20 +515,59 @@ class FocusService:
             log.error("could not put back what a crashed session changed: %s", result.errors)
             return "recovery_failed"
         record = info.get("request")
+        occurrence = info.get("occurrence")
+        first = info.get("first_started_at") or data.get("started_at")
+        started_at = datetime.fromisoformat(first.replace("Z", "+00:00")) if first else None
         if ends_at <= now or not isinstance(record, dict):
             name = str(info.get("name") or "Focus")
+            self._record_recovered(info, name, started_at, ends_at, now)
             self.events.emit(ev.Ended(name, info.get("session_id"), "recovered", 0))
             return "recovered"
         request = FocusRequest.from_record(record)
-        occurrence = info.get("occurrence")
         self.start(
             request,
             ends_at=ends_at,
             session_id=info.get("session_id"),
             occurrence=date.fromisoformat(occurrence) if occurrence else None,
             scope=str(info.get("scope") or ""),
+            started_at=started_at,
         )
         return "resumed"
+
+    def _record_recovered(
+        self,
+        info: dict[str, Any],
+        name: str,
+        started_at: datetime | None,
+        ends_at: datetime,
+        now: datetime,
+    ) -> None:
+        """A run whose process died and whose end passed before the next start: recorded
+        as ended early (it was not seen to its end). Its blocks stayed in place until they
+        were put back here, so its minutes count up to the end time."""
+        if self._on_finished is None or started_at is None:
+            return
+        occurrence = info.get("occurrence")
+        ended_at = min(ends_at, now)
+        minutes = max(round((ended_at - started_at).total_seconds() / 60), 0)
+        outcome = RunOutcome(
+            name=name,
+            session_id=info.get("session_id"),
+            occurrence=date.fromisoformat(occurrence) if occurrence else None,
+            scope=str(info.get("scope") or ""),
+            started_at=started_at,
+            ended_at=ended_at,
+            planned_minutes=max(round((ends_at - started_at).total_seconds() / 60), 0),
+            focused_minutes=minutes,
+            outcome="ended_early",
+            reason="the app stopped during the session",
+            strict=bool(info.get("strict")),
+            emergency_exit=False,
+        )
+        try:
+            self._on_finished(outcome)
+        except Exception:
+            log.exception("recording the recovered session failed")
 
     def unblock(self, *, force: bool = False) -> Any:
         """Undo what a session left at once, whatever its end time, and anything of ours no

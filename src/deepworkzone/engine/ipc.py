@@ -33,7 +33,7 @@ from deepworkzone.engine.errors import EngineError, ServiceFailed
 log = logging.getLogger(__name__)
 
 PROTOCOL_VERSION = 1
-OPS: frozenset[str] = frozenset({"status", "stop", "extend", "start", "ping"})
+OPS: frozenset[str] = frozenset({"status", "stop", "extend", "start", "ping", "handover"})
 MAX_REQUEST = 64 * 1024
 MAX_RESPONSE = 1024 * 1024
 SOCKET_NAME = "agent.sock"

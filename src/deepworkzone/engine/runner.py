@@ -55,6 +55,9 @@ def owner_alive(session: dict[str, Any]) -> bool:
         return False
     try:
         proc = psutil.Process(pid)
+        # A zombie has exited; where nothing reaps it (a container without init) it lingers.
+        if proc.status() == psutil.STATUS_ZOMBIE:
+            return False
         started = session.get("pid_started")
         return started is None or abs(proc.create_time() - float(started)) < 1.0
     except (psutil.NoSuchProcess, psutil.AccessDenied, ValueError):
