@@ -251,6 +251,13 @@ class SessionsService:
             return _edit(backend.leave(session_id, date))
 
     @translated
+    def participants(self, session_id: int, date: dt.date | None = None) -> builtins.list[Any]:
+        """Who is in a session (``domain.models.Participant``); a server only."""
+        self._require(JOIN, "participants")
+        with self._backend() as backend:
+            return list(backend.client.participants(backend.cache.resolve(session_id), date))
+
+    @translated
     def complete(
         self, session_id: int, date: dt.date | None, focused_minutes: int, *, queue_only: bool
     ) -> None:
