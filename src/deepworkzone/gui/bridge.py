@@ -1,0 +1,126 @@
+"""The one worker bridge: every engine call from the GUI runs here, off the GUI thread.
+
+Picard's ``run_task`` idea: ``Bridge.run(fn, *args, on_done=..., on_error=...)`` runs ``fn``
+on a QThreadPool and hands its result (or the exception it raised) back on the GUI thread
+through a queued signal, so callbacks may touch widgets. Nothing else in gui/ creates
+threads; the network, the database and the privileged helper are never called on the GUI
+thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+Done = Callable[[Any], None]
+Failed = Callable[[BaseException], None]
+
+
+class Task:
+    """A handle on one call: ``cancel()`` drops it if it has not started, and drops its
+    callbacks if it has (a view closed while its call was in flight)."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple, kw: dict, done, error) -> None:
+        self.fn, self.args, self.kw = fn, args, kw
+        self.on_done: Done | None = done
+        self.on_error: Failed | None = error
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+
+class _Job(QRunnable):
+    def __init__(self, task: Task, relay: _Relay) -> None:
+        super().__init__()
+        self.task, self.relay = task, relay
+
+    def run(self) -> None:
+        task = self.task
+        if task.cancelled:
+            self.relay.finished.emit(task, None, None)
+            return
+        try:
+            result = task.fn(*task.args, **task.kw)
+        except BaseException as exc:  # handed to the GUI thread, never lost in the pool
+            self.relay.finished.emit(task, None, exc)
+        else:
+            self.relay.finished.emit(task, result, None)
+
+
+class _Relay(QObject):
+    # Emitted on a pool thread; the queued connection runs _deliver on the GUI thread.
+    finished = Signal(object, object, object)
+
+
+class Bridge(QObject):
+    """``failed`` carries errors no ``on_error`` took, for the window to show."""
+
+    failed = Signal(object)
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None, *, max_threads: int = 4) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._relay = _Relay(self)
+        self._relay.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._pending: set[Task] = set()
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+        **kw: Any,
+    ) -> Task:
+        task = Task(fn, args, kw, on_done, on_error)
+        self._pending.add(task)
+        if len(self._pending) == 1:
+            self.busy_changed.emit(True)
+        self._pool.start(_Job(task, self._relay))
+        return task
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
+
+    def wait(self, msecs: int = 10_000) -> bool:
+        """Block until every running call has returned (at quit). Callbacks still arrive
+        through the event loop afterwards."""
+        return self._pool.waitForDone(msecs)
+
+    def cancel_all(self) -> None:
+        for task in list(self._pending):
+            task.cancel()
+
+    @Slot(object, object, object)
+    def _deliver(self, task: Task, result: Any, error: BaseException | None) -> None:
+        self._pending.discard(task)
+        if not self._pending:
+            self.busy_changed.emit(False)
+        if task.cancelled:
+            return
+        try:
+            if error is None:
+                if task.on_done is not None:
+                    task.on_done(result)
+            elif task.on_error is not None:
+                task.on_error(error)
+            else:
+                log.warning("%s failed: %s", getattr(task.fn, "__name__", task.fn), error)
+                self.failed.emit(error)
+        except Exception as exc:  # a callback's own bug: shown, never a crash of the loop
+            log.exception("a bridge callback failed")
+            self.failed.emit(exc)

@@ -1,0 +1,67 @@
+"""Engine events as Qt signals, always delivered on the GUI thread.
+
+The engine calls its listeners on whichever thread produced the event (a timer job, a
+bridge worker, the proxy thread). The listener only emits ``_raw``, whose queued connection
+runs ``_dispatch`` on the GUI thread later, so widgets are never touched from an engine
+thread and no slot runs inside an engine call, even when the event came from the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from deepworkzone.engine import events as ev
+
+
+class EngineSignals(QObject):
+    reminder = Signal(object)  # ev.Reminder
+    start_requested = Signal(object)  # ev.StartRequested
+    started = Signal(object)  # ev.Started
+    applied = Signal(object)  # ev.Applied
+    extended = Signal(object)  # ev.Extended
+    blocked_hit = Signal(object)  # ev.BlockedHit
+    ended = Signal(object)  # ev.Ended
+    sync_state = Signal(object)  # ev.SyncState
+    clock_jumped = Signal(object)  # ev.ClockJumped
+    warning = Signal(object)  # ev.Warning_
+    any_event = Signal(object)  # every event, after its own signal
+
+    _raw = Signal(object)
+
+    def __init__(self, bus: ev.EventBus | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._raw.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
+        self._by_type: dict[type, Any] = {
+            ev.Reminder: self.reminder,
+            ev.StartRequested: self.start_requested,
+            ev.Started: self.started,
+            ev.Applied: self.applied,
+            ev.Extended: self.extended,
+            ev.BlockedHit: self.blocked_hit,
+            ev.Ended: self.ended,
+            ev.SyncState: self.sync_state,
+            ev.ClockJumped: self.clock_jumped,
+            ev.Warning_: self.warning,
+        }
+        self._unsubscribe: Callable[[], None] | None = None
+        if bus is not None:
+            self.attach(bus)
+
+    def attach(self, bus: ev.EventBus) -> None:
+        self.detach()
+        self._unsubscribe = bus.subscribe(self._raw.emit)
+
+    def detach(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    @Slot(object)
+    def _dispatch(self, event: Any) -> None:
+        signal = self._by_type.get(type(event))
+        if signal is not None:
+            signal.emit(event)
+        self.any_event.emit(event)

@@ -1,0 +1,1 @@
+"""Item models, filled from engine results and updated from engine events; never fetching."""

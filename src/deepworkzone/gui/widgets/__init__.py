@@ -1,0 +1,1 @@
+"""Small reusable widgets: the countdown ring, badges, the offline banner."""
