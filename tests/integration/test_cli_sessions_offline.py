@@ -225,6 +225,10 @@ def test_a_create_whose_answer_is_lost_is_never_doubled(
     code, out, err = run("sessions", "create", "--name", "Lost answer", "--time", "9:00")
     assert code == 2 and out == ""
     assert "may have been created" in err and err.count("\n") == 1
+    # The engine's words name no command; the CLI adds what to type.
+    assert err.rstrip().endswith(
+        "list the sessions to check (run `deepworkzone sessions list` to check)"
+    )
     assert [s.name for s in server_api.list_sessions()] == ["Lost answer"]  # not queued again
 
     relay.off()

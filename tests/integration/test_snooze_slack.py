@@ -187,14 +187,17 @@ def test_revoked_token_marks_disconnected_without_retrying(
 ) -> None:
     slack.revoked[TOKEN] = "token_revoked"
     snoozer = make(slack)
-    with pytest.raises(AuthRevoked, match="connect slack"):
+    with pytest.raises(AuthRevoked, match="reconnect Slack") as raised:
         snoozer.apply(Journal(slack))
+    assert "deepworkzone" not in str(raised.value)  # the front end says what to type
+    assert raised.value.code == "snooze_authrevoked"  # type: ignore[attr-defined]
+    assert raised.value.data["service"] == "slack"  # type: ignore[attr-defined]
     assert slack.methods_called() == ["dnd.info"]  # one call, no retry loop
     assert connections.disconnected_reason("slack")
     ends_at = datetime.now(UTC) + timedelta(minutes=30)
     snoozers, warnings = build_snoozers(["slack"], ends_at=ends_at, session_name="x")
     assert snoozers == []
-    assert "reconnect" in warnings[0] and "deepworkzone connect slack" in warnings[0]
+    assert warnings == ["Slack needs reconnecting (it refused the last sign-in): not snoozed"]
 
 
 def test_invalid_auth_on_undo_also_marks_disconnected(slack: FakeSlack, stored_token: None) -> None:
@@ -208,8 +211,10 @@ def test_invalid_auth_on_undo_also_marks_disconnected(slack: FakeSlack, stored_t
 
 def test_missing_scope_asks_to_reconnect(slack: FakeSlack, stored_token: None) -> None:
     slack.add_token(TOKEN, ("dnd:read", "users.profile:read"))
-    with pytest.raises(MissingScope, match=r"dnd:write.*connect slack"):
+    with pytest.raises(MissingScope, match=r"dnd:write.*reconnect Slack and grant") as raised:
         make(slack).apply(Journal(slack))
+    assert "deepworkzone" not in str(raised.value)
+    assert raised.value.code == "snooze_missingscope"  # type: ignore[attr-defined]
     assert not slack.snoozing()
 
 

@@ -119,8 +119,11 @@ def test_expired_token_is_refreshed_silently_once(graph: FakeGraph) -> None:
 
 def test_token_that_cannot_be_refreshed_marks_disconnected(graph: FakeGraph) -> None:
     snoozer = make(graph, tokens=StaticToken("stale"))
-    with pytest.raises(AuthRevoked, match="connect teams"):
+    with pytest.raises(AuthRevoked, match="reconnect Microsoft Teams") as raised:
         snoozer.apply(saves()[1])
+    assert "deepworkzone" not in str(raised.value)
+    assert raised.value.code == "snooze_authrevoked"  # type: ignore[attr-defined]
+    assert raised.value.data == {"service": "teams", "error": "InvalidAuthenticationToken"}  # type: ignore[attr-defined]
     assert len(graph.calls) == 1
     assert connections.disconnected_reason("teams")
 

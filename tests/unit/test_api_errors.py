@@ -117,8 +117,10 @@ def test_api_root_accepts_urls_with_or_without_the_prefix() -> None:
 def test_connection_environment_wins_over_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     assert resolve_connection() is None  # nothing configured: local-only mode
     save_settings(Settings(server_url="https://saved.test"))
-    with pytest.raises(AuthError, match="login"):
+    with pytest.raises(AuthError, match=r"^no API token for https://saved\.test$") as raised:
         resolve_connection()
+    assert raised.value.code == "no_token"  # type: ignore[attr-defined]
+    assert raised.value.data == {"server": "https://saved.test"}  # type: ignore[attr-defined]
     with pytest.warns(InsecureSecretStorageWarning):
         SecretStore().set("api_token", "stored")
     assert resolve_connection() == Connection("https://saved.test", "stored")

@@ -83,7 +83,10 @@ def test_slack_errors_are_classified(error: str, kind: type[Exception]) -> None:
 
 def test_missing_scope_names_what_is_needed() -> None:
     exc = classify_slack({"ok": False, "error": "missing_scope", "needed": "dnd:write"})
-    assert "needs dnd:write" in str(exc) and "deepworkzone connect slack" in str(exc)
+    assert "needs dnd:write" in str(exc) and "reconnect Slack" in str(exc)
+    assert "deepworkzone" not in str(exc)
+    assert exc.code == "snooze_missingscope"  # type: ignore[attr-defined]
+    assert exc.data["needed"] == "dnd:write"  # type: ignore[attr-defined]
 
 
 def graph_error(status: int, code: str) -> httpx.Response:
@@ -118,8 +121,8 @@ def test_factory_warns_for_services_not_connected() -> None:
     snoozers, warnings = build_snoozers(["slack", "teams"], ends_at=ends, session_name="x")
     assert snoozers == []
     assert warnings == [
-        "Slack is not connected: run `deepworkzone connect slack`",
-        "Microsoft Teams is not connected: run `deepworkzone connect teams`",
+        "Slack is not connected: not snoozed",
+        "Microsoft Teams is not connected: not snoozed",
     ]
     with pytest.raises(ValueError, match="timezone-aware"):
         build_snoozers(["slack"], ends_at=datetime.now(), session_name="x")

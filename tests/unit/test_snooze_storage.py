@@ -63,11 +63,14 @@ def test_msal_errors_get_a_fix() -> None:
     )
 
 
-def test_without_sign_in_tokens_say_how_to_connect(monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(NotConnected, match="deepworkzone connect slack"):
+def test_without_sign_in_tokens_say_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(NotConnected, match=r"^Slack is not connected$") as slack:
         SlackTokenProvider().token()
-    with pytest.raises(NotConnected, match="--client-id"):
+    assert (slack.value.code, slack.value.data) == ("snooze_notconnected", {"service": "slack"})  # type: ignore[attr-defined]
+    with pytest.raises(NotConnected, match="client id") as teams:
         graph_token_provider().token()  # no client id: never reaches Microsoft
+    assert "deepworkzone" not in str(teams.value)
+    assert teams.value.code == "teams_no_client_id"  # type: ignore[attr-defined]
     monkeypatch.setenv("DEEPWORKZONE_GRAPH_TOKEN", "eyJenv")
     provider = graph_token_provider()
     assert provider.token() == "eyJenv" and provider.refresh() is None

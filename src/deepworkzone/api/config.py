@@ -12,6 +12,8 @@ from deepworkzone.core.settings import load_settings
 SERVER_ENV = "DEEPWORKZONE_SERVER"
 TOKEN_ENV = "DEEPWORKZONE_TOKEN"
 TOKEN_SECRET = "api_token"
+NO_TOKEN = "no_token"
+"""Stable code of "a server is configured but no token": ``data["server"]`` is its URL."""
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,10 @@ def resolve_connection() -> Connection | None:
         return None
     token = os.environ.get(TOKEN_ENV, "").strip() or SecretStore().get(TOKEN_SECRET)
     if not token:
-        raise AuthError(
-            f"no API token for {server}: run `deepworkzone login --server {server}` "
-            f"or set {TOKEN_ENV}"
-        )
+        missing = AuthError(f"no API token for {server}")
+        # What to do (sign in, or set the token variable) is each front end's to say.
+        missing.__dict__.update(code=NO_TOKEN, data={"server": server})
+        raise missing
     return Connection(server, token)
 
 

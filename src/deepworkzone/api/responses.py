@@ -22,6 +22,9 @@ from deepworkzone.api.errors import (
     field_errors,
 )
 
+TOKEN_REFUSED = "auth_error"
+"""Stable code of a 401: the token is unknown or revoked (``data["status"]``)."""
+
 
 @dataclass(frozen=True)
 class RateLimitInfo:
@@ -74,10 +77,10 @@ def raise_for_status(response: httpx.Response, what: str = "") -> None:
     except (ValueError, AttributeError):
         detail = None
     if status == 401:
-        raise AuthError(
-            "the server refused the API token (invalid or revoked); run `deepworkzone login`",
-            status=status,
-        )
+        refused = AuthError("the server refused the API token (invalid or revoked)", status=status)
+        # The engine's code for it; what to do about it is each front end's to say.
+        refused.__dict__.update(code=TOKEN_REFUSED, data={"status": status})
+        raise refused
     if status == 403:
         raise PermissionDenied(detail_text(detail, "this API key may not do that"), status=status)
     if status == 404:

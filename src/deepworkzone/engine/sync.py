@@ -445,8 +445,7 @@ class RemoteSessions:
                         raise
                     if exc.maybe_sent and op == "create":
                         raise Offline(
-                            f"{exc}; the session may have been created: check "
-                            "`deepworkzone sessions list`",
+                            f"{exc}; the session may have been created: list the sessions to check",
                             maybe_sent=True,
                         ) from None
                 # else: queued below; a create keeps its Idempotency-Key, so a lost answer

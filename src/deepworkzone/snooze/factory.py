@@ -40,16 +40,17 @@ def parse_apps(apps: Iterable[str]) -> list[str]:
 
 
 def connection_problem(app: str) -> str | None:
-    """Why ``app`` cannot be snoozed now, or None when it is connected."""
-    label, command = _LABELS[app], f"`deepworkzone connect {app}`"
+    """Why ``app`` cannot be snoozed now, or None when it is connected. Worded for any front
+    end: it says what is wrong, not which command or button fixes it."""
+    label = _LABELS[app]
     if os.environ.get(SLACK_TOKEN_ENV if app == "slack" else GRAPH_TOKEN_ENV):
         return None
     reason = connections.disconnected_reason(app)
     if reason:
-        return f"{label} needs reconnecting (it refused the last sign-in): run {command}"
+        return f"{label} needs reconnecting (it refused the last sign-in): not snoozed"
     # Teams counts as connected once a sign-in succeeded; MSAL refreshes silently later.
     connected = slack_token_available() if app == "slack" else connections.get("teams") is not None
-    return None if connected else f"{label} is not connected: run {command}"
+    return None if connected else f"{label} is not connected: not snoozed"
 
 
 def build_snoozers(

@@ -20,7 +20,7 @@ from deepworkzone.snooze.errors import (
     SnoozeError,
 )
 from deepworkzone.snooze.http_retry import RetryPolicy, send
-from deepworkzone.snooze.tokens import TokenProvider, graph_api_url
+from deepworkzone.snooze.tokens import AUTH_REVOKED, TokenProvider, coded, graph_api_url
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +42,14 @@ def classify(response: httpx.Response) -> SnoozeError:
     status = response.status_code
     detail = f"{code}: {message}" if code or message else f"HTTP {status}"
     if status == 401:
-        return AuthRevoked(
-            f"Microsoft Teams sign-in is no longer valid ({code or 'HTTP 401'}): "
-            "run `deepworkzone connect teams` again"
+        return coded(
+            AuthRevoked(
+                f"Microsoft Teams sign-in is no longer valid ({code or 'HTTP 401'}): "
+                "reconnect Microsoft Teams"
+            ),
+            AUTH_REVOKED,
+            service="teams",
+            error=code or "HTTP 401",
         )
     if status == 403:
         return PermissionDenied(

@@ -20,7 +20,15 @@ from deepworkzone.core.paths import app_paths
 from deepworkzone.core.secrets import BACKEND_ENV, InsecureSecretStorageWarning
 from deepworkzone.core.settings import load_settings
 from deepworkzone.snooze.errors import AuthRevoked, NotConnected, ServiceUnavailable, SnoozeError
-from deepworkzone.snooze.tokens import GRAPH_TOKEN_ENV, StaticToken, TokenProvider
+from deepworkzone.snooze.tokens import (
+    AUTH_REVOKED,
+    GRAPH_TOKEN_ENV,
+    NO_CLIENT_ID,
+    NOT_CONNECTED,
+    StaticToken,
+    TokenProvider,
+    coded,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +44,8 @@ REGISTER_HELP = (
     "No Microsoft app (client) id is configured. Register one in the Microsoft Entra admin "
     "center (App registrations > New registration: accounts in any organizational directory; "
     "platform 'Mobile and desktop applications' with redirect URI http://localhost; "
-    "'Allow public client flows' = Yes; delegated permission Presence.ReadWrite), then run "
-    "`deepworkzone connect teams --client-id <id>`"
+    "'Allow public client flows' = Yes; delegated permission Presence.ReadWrite), then "
+    "connect Microsoft Teams with that client id"
 )
 
 _AADSTS_HINTS = {
@@ -133,14 +141,16 @@ class MsalTokenProvider:
 
     def _silent(self, force: bool) -> str | None:
         if not self._client_id:
-            raise NotConnected(REGISTER_HELP)
+            raise coded(NotConnected(REGISTER_HELP), NO_CLIENT_ID, service="teams")
         try:
             if self._app is None:
                 self._app = build_app(self._client_id)
             accounts = self._app.get_accounts()
             if not accounts:
-                raise NotConnected(
-                    "Microsoft Teams is not connected: run `deepworkzone connect teams`"
+                raise coded(
+                    NotConnected("Microsoft Teams is not connected"),
+                    NOT_CONNECTED,
+                    service="teams",
                 )
             result = self._app.acquire_token_silent(
                 SCOPES, account=accounts[0], force_refresh=force
@@ -160,8 +170,10 @@ class MsalTokenProvider:
     def token(self) -> str:
         token = self._silent(force=False)
         if token is None:
-            raise AuthRevoked(
-                "Microsoft Teams sign-in expired: run `deepworkzone connect teams` again"
+            raise coded(
+                AuthRevoked("Microsoft Teams sign-in expired: reconnect Microsoft Teams"),
+                AUTH_REVOKED,
+                service="teams",
             )
         return token
 

@@ -21,7 +21,13 @@ from deepworkzone.snooze.errors import (
     SnoozeError,
 )
 from deepworkzone.snooze.http_retry import RetryPolicy, send
-from deepworkzone.snooze.tokens import TokenProvider, slack_api_url
+from deepworkzone.snooze.tokens import (
+    AUTH_REVOKED,
+    MISSING_SCOPE,
+    TokenProvider,
+    coded,
+    slack_api_url,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +42,24 @@ REQUIRED_SCOPES = ("dnd:read", "dnd:write", "users.profile:read", "users.profile
 def classify(body: dict[str, Any]) -> SnoozeError:
     error = str(body.get("error") or "unknown_error")
     if error in REAUTH_ERRORS:
-        return AuthRevoked(
-            f"Slack refused the token ({error}): run `deepworkzone connect slack` again"
+        return coded(
+            AuthRevoked(f"Slack refused the token ({error}): reconnect Slack"),
+            AUTH_REVOKED,
+            service="slack",
+            error=error,
         )
     if error in SCOPE_ERRORS:
         needed = body.get("needed")
         what = f" (needs {needed})" if needed else ""
-        return MissingScope(
-            f"The Slack token lacks a permission{what}: reconnect with "
-            f"`deepworkzone connect slack` and grant {', '.join(REQUIRED_SCOPES)}"
+        return coded(
+            MissingScope(
+                f"The Slack token lacks a permission{what}: reconnect Slack and grant "
+                f"{', '.join(REQUIRED_SCOPES)}"
+            ),
+            MISSING_SCOPE,
+            service="slack",
+            needed=needed,
+            scopes=list(REQUIRED_SCOPES),
         )
     if error in TRANSIENT_ERRORS:
         return ServiceUnavailable(f"Slack had a temporary problem ({error}); try again later")
@@ -90,8 +105,11 @@ class SlackApi:
                 refreshed = True
                 if self._tokens.refresh():
                     continue
-                raise AuthRevoked(
-                    "The Slack sign-in expired: run `deepworkzone connect slack` again"
+                raise coded(
+                    AuthRevoked("The Slack sign-in expired: reconnect Slack"),
+                    AUTH_REVOKED,
+                    service="slack",
+                    error="token_expired",
                 )
             log.info("Slack %s failed: %s", method, body.get("error"))
             raise classify(body)

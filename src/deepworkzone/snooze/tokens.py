@@ -9,12 +9,30 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from deepworkzone.core.secrets import SecretStore
-from deepworkzone.snooze.errors import NotConnected
+from deepworkzone.snooze.errors import NotConnected, SnoozeError
 
 log = logging.getLogger(__name__)
+
+E = TypeVar("E", bound=SnoozeError)
+
+NOT_CONNECTED = "snooze_notconnected"
+AUTH_REVOKED = "snooze_authrevoked"
+MISSING_SCOPE = "snooze_missingscope"
+NO_CLIENT_ID = "teams_no_client_id"
+"""Stable codes of the snooze errors a front end words for itself (the CLI's ``hint``), with
+``data["service"]`` "slack" or "teams". They are the codes the engine gives the same
+failures (``snooze_`` + the class name), so either way the front end sees one code."""
+
+
+def coded(exc: E, code: str, **data: Any) -> E:
+    """``exc`` with a stable ``code`` and its ``data``; its message names no command, since
+    what to type or click is the front end's to say."""
+    exc.__dict__.update(code=code, data=data)
+    return exc
+
 
 SLACK_TOKEN_ENV = "DEEPWORKZONE_SLACK_TOKEN"
 GRAPH_TOKEN_ENV = "DEEPWORKZONE_GRAPH_TOKEN"
@@ -73,7 +91,7 @@ class SlackTokenProvider:
             return env
         value = self._store.get(SLACK_TOKEN_SECRET)
         if not value:
-            raise NotConnected("Slack is not connected: run `deepworkzone connect slack`")
+            raise coded(NotConnected("Slack is not connected"), NOT_CONNECTED, service="slack")
         return value
 
     def refresh(self) -> str | None:
