@@ -39,6 +39,8 @@ def hint(code: str, data: dict[str, object]) -> str | None:
         "agent_not_running": "start it with `deepworkzone run`",
         "strict": "strict sessions cannot be ended early; `deepworkzone stop --emergency` "
         "uses the rationed emergency exit",
+        "strict_pending": "`deepworkzone run` continues it; `deepworkzone unblock --force` "
+        "lifts it",
         "leftover_not_undone": "try `deepworkzone unblock` again, or see the log",
         "auth_error": f"run `deepworkzone login --server {server}` again"
         if server
