@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -13,22 +11,12 @@ from deepworkzone.cli.errors import UserError
 from deepworkzone.cli.output import length, print_json, table
 
 if TYPE_CHECKING:
-    from datetime import datetime, tzinfo
+    from datetime import tzinfo
 
     from deepworkzone.engine.history import RunRecord, Stats
 
-# The columns of --csv, in order; --json has these keys too, plus strict and emergency_exit.
-FIELDS = (
-    "name",
-    "session_id",
-    "occurrence",
-    "started_at",
-    "ended_at",
-    "planned_minutes",
-    "focused_minutes",
-    "outcome",
-    "reason",
-)
+# --csv has the columns of engine.history.CSV_FIELDS; --json has those keys too, plus strict
+# and emergency_exit.
 HEADER = ("WHEN", "NAME", "SESSION", "PLANNED", "FOCUSED", "OUTCOME", "REASON")
 BAR_WIDTH = 30
 NAME_WIDTH = 32
@@ -59,24 +47,6 @@ def register(sub: Any) -> None:
     period.add_argument("--month", dest="period", action="store_const", const="month")
     stats.add_argument("--json", action="store_true", help="print JSON")
     stats.set_defaults(func=cmd_stats, period="week")
-
-
-def _utc(moment: datetime | None) -> str | None:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
-
-
-def run_fields(run: RunRecord) -> dict[str, Any]:
-    return {
-        "name": run.name,
-        "session_id": run.session_id,
-        "occurrence": run.occurrence.isoformat() if run.occurrence else None,
-        "started_at": _utc(run.started_at),
-        "ended_at": _utc(run.ended_at),
-        "planned_minutes": run.planned_minutes,
-        "focused_minutes": run.focused_minutes,
-        "outcome": run.outcome,
-        "reason": run.reason,
-    }
 
 
 def _session(session_id: int | None) -> str:
@@ -128,25 +98,22 @@ def runs_table(runs: list[RunRecord], tz: tzinfo) -> str:
 
 
 def write_csv(runs: list[RunRecord]) -> None:
-    """RFC 4180: CRLF line ends and a header row; a missing value is an empty field."""
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf)
-    writer.writerow(FIELDS)
-    for run in runs:
-        fields = run_fields(run)
-        writer.writerow(["" if fields[k] is None else fields[k] for k in FIELDS])
+    """RFC 4180 (engine.history.csv_text), written as bytes so no CRLF is translated."""
+    from deepworkzone.engine.history import csv_text
+
+    text = csv_text(runs)
     out = sys.stdout
     raw = getattr(out, "buffer", None)
     if raw is not None:  # bytes as written: no newline translation may touch the CRLFs
         out.flush()
-        raw.write(buf.getvalue().encode(out.encoding or "utf-8", errors="replace"))
+        raw.write(text.encode(out.encoding or "utf-8", errors="replace"))
         raw.flush()
     else:
-        out.write(buf.getvalue())
+        out.write(text)
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from deepworkzone.engine.history import open_history
+    from deepworkzone.engine.history import open_history, run_fields
 
     if args.since and args.until and args.since > args.until:
         raise UserError(f"--since {args.since} is after --until {args.until}")

@@ -9,6 +9,8 @@ still counts (it is not broken until a whole day passes without focus).
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from deepworkzone.store.history import OUTCOMES, HistoryStore, Outcome, RunRecor
 
 __all__ = [
     # RunRecord, Outcome and OUTCOMES are re-exported: front ends do not import store/.
+    "CSV_FIELDS",
     "OUTCOMES",
     "PERIOD_DAYS",
     "DayTotal",
@@ -31,13 +34,17 @@ __all__ = [
     "Period",
     "RunRecord",
     "Stats",
+    "csv_text",
     "local_zone",
     "open_history",
+    "run_fields",
+    "week_totals",
 ]
 
-Period = Literal["week", "month"]
-# A period is the last N days, today included.
-PERIOD_DAYS: dict[str, int] = {"week": 7, "month": 30}
+Period = Literal["week", "month", "quarter"]
+# A period is the last N days, today included; a quarter is 12 whole weeks (the app's
+# per-week chart).
+PERIOD_DAYS: dict[str, int] = {"week": 7, "month": 30, "quarter": 84}
 
 ConnSource = sqlite3.Connection | Callable[[], sqlite3.Connection]
 
@@ -73,6 +80,51 @@ class Stats:
             "total_minutes": self.total_minutes,
             "streak_days": self.streak_days,
         }
+
+
+# The columns of a CSV export, in order (the CLI's --csv and the app's export write the same).
+CSV_FIELDS = (
+    "name",
+    "session_id",
+    "occurrence",
+    "started_at",
+    "ended_at",
+    "planned_minutes",
+    "focused_minutes",
+    "outcome",
+    "reason",
+)
+
+
+def _utc(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def run_fields(run: RunRecord) -> dict[str, Any]:
+    """One run as the export columns (UTC times, ISO dates, None for what is missing)."""
+    return {
+        "name": run.name,
+        "session_id": run.session_id,
+        "occurrence": run.occurrence.isoformat() if run.occurrence else None,
+        "started_at": _utc(run.started_at),
+        "ended_at": _utc(run.ended_at),
+        "planned_minutes": run.planned_minutes,
+        "focused_minutes": run.focused_minutes,
+        "outcome": run.outcome,
+        "reason": run.reason,
+    }
+
+
+def csv_text(runs: list[RunRecord]) -> str:
+    """RFC 4180: CRLF line ends and a header row; a missing value is an empty field. Write it
+    as bytes (or with newline=""), so nothing translates the CRLFs."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf)
+    writer.writerow(CSV_FIELDS)
+    for run in runs:
+        fields = run_fields(run)
+        writer.writerow(["" if fields[k] is None else fields[k] for k in CSV_FIELDS])
+    return buf.getvalue()
 
 
 def _outcome(ended: EndReason) -> tuple[Outcome, str | None]:
@@ -233,6 +285,15 @@ class HistoryService:
             total_minutes=sum(d.focused_minutes for d in days),
             streak_days=streak(set(per_day), until),
         )
+
+
+def week_totals(stats_days: tuple[DayTotal, ...]) -> tuple[DayTotal, ...]:
+    """Per-day totals summed into weeks (each labelled by its Monday), oldest first."""
+    weeks: dict[date, int] = {}
+    for d in stats_days:
+        monday = d.day - timedelta(days=d.day.weekday())
+        weeks[monday] = weeks.get(monday, 0) + d.focused_minutes
+    return tuple(DayTotal(day, minutes) for day, minutes in sorted(weeks.items()))
 
 
 def open_history(clock: Clock = SYSTEM_CLOCK, tz: tzinfo | None = None) -> HistoryService:
