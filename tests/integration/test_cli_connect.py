@@ -67,7 +67,8 @@ def test_bad_token_is_one_line_and_nothing_is_stored(
     code, out, err = run(capsys, "connect", "slack", "--token", "xoxp-wrong")
     assert code == 1
     assert err.strip().splitlines() == [
-        "deepworkzone: error: Slack refused the token (invalid_auth): reconnect Slack"
+        "deepworkzone: error: Slack refused the token (invalid_auth): reconnect Slack "
+        "(run `deepworkzone connect slack` again)"
     ]
     assert "xoxp-wrong" not in out + err
     assert nothing_stored()

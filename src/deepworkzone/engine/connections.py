@@ -39,10 +39,16 @@ def _collected(into: list[str]) -> Iterator[None]:
 def _failure(exc: Exception) -> EngineError:
     from deepworkzone.snooze.errors import RateLimited, ServiceUnavailable
 
-    code = "snooze_" + type(exc).__name__.lower()
+    # The snooze layer's own code and data when it set them (what the front end's words
+    # need: which service, which error), else one made from the error's class.
+    code = getattr(exc, "code", None)
+    if not isinstance(code, str) or not code.startswith(("snooze_", "teams_")):
+        code = "snooze_" + type(exc).__name__.lower()
+    data = getattr(exc, "data", None)
+    data = dict(data) if isinstance(data, dict) else {}
     if isinstance(exc, ServiceUnavailable | RateLimited):
-        return ServiceFailed(code, str(exc))
-    return EngineError(code, str(exc))
+        return ServiceFailed(code, str(exc), **data)
+    return EngineError(code, str(exc), **data)
 
 
 def _quick_policy() -> Any:

@@ -12,13 +12,16 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from deepworkzone.domain.clock import SYSTEM_CLOCK, Clock
 from deepworkzone.engine import events as ev
 from deepworkzone.engine.errors import EngineError, ServiceFailed
 from deepworkzone.engine.focus_plan import FocusPlan, FocusRequest, PlanHooks, build_plan
+from deepworkzone.engine.focus_status import FocusStatus, RunOutcome
+from deepworkzone.engine.focus_status import iso as _iso
+from deepworkzone.engine.focus_status import status_from_journal as _status_from_journal
 from deepworkzone.engine.runner import FocusRunner, StartFailed, owner_alive
 from deepworkzone.engine.timers import Timers
 from deepworkzone.store.journal import CorruptJournal, Journal
@@ -45,74 +48,6 @@ class Run:
     blocked_hits: int = 0
     apps_closed: int = 0
     warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class FocusStatus:
-    name: str
-    session_id: int | None
-    occurrence: date | None
-    started_at: datetime | None
-    ends_at: datetime
-    strict: bool
-    method: str
-    blocked_count: int
-    blocked_hits: int
-    categories: tuple[str, ...]
-    urls: tuple[str, ...]
-    mode: str
-    snoozed: tuple[str, ...]
-    pac_url: str | None
-    proxy_needs_manual_setup: bool
-    warnings: tuple[str, ...]
-    pid: int | None
-    here: bool
-    alive: bool
-
-    def remaining(self, now: datetime) -> timedelta:
-        return max(self.ends_at - now, timedelta(0))
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "session_id": self.session_id,
-            "occurrence": self.occurrence.isoformat() if self.occurrence else None,
-            "started_at": _iso(self.started_at) if self.started_at else None,
-            "ends_at": _iso(self.ends_at),
-            "strict": self.strict,
-            "blocked": {
-                "method": self.method,
-                "count": self.blocked_count,
-                "mode": self.mode,
-                "categories": list(self.categories),
-                "urls": list(self.urls),
-                "hits": self.blocked_hits,
-                "pac_url": self.pac_url,
-                "proxy_needs_manual_setup": self.proxy_needs_manual_setup,
-            },
-            "snoozed": list(self.snoozed),
-            "warnings": list(self.warnings),
-            "pid": self.pid,
-            "process_alive": self.alive,
-        }
-
-
-@dataclass(frozen=True)
-class RunOutcome:
-    """What the engine facade needs to record a finished run (history, the server)."""
-
-    name: str
-    session_id: int | None
-    occurrence: date | None
-    scope: str
-    started_at: datetime
-    ended_at: datetime
-    planned_minutes: int
-    focused_minutes: int
-    outcome: str  # completed | ended_early
-    reason: str | None
-    strict: bool
-    emergency_exit: bool
 
 
 EmergencyCheck = Callable[[datetime], bool]
@@ -496,6 +431,7 @@ class FocusService:
     def resume_or_recover(self) -> str | None:
         """At start-up: a dead session's journal within its time is resumed for the time
         left (blocks re-applied); past its end it is undone. Answers what was done."""
+        from deepworkzone.engine.crashed_runs import first_started_at
         from deepworkzone.engine.recovery import undo_journal
 
         try:
@@ -515,55 +451,30 @@ class FocusService:
             log.error("could not put back what a crashed session changed: %s", result.errors)
             return "recovery_failed"
         record = info.get("request")
-        occurrence = info.get("occurrence")
-        first = info.get("first_started_at") or data.get("started_at")
-        started_at = datetime.fromisoformat(first.replace("Z", "+00:00")) if first else None
         if ends_at <= now or not isinstance(record, dict):
             name = str(info.get("name") or "Focus")
-            self._record_recovered(info, name, started_at, ends_at, now)
+            self._record_recovered(data, now)
             self.events.emit(ev.Ended(name, info.get("session_id"), "recovered", 0))
             return "recovered"
         request = FocusRequest.from_record(record)
+        occurrence = info.get("occurrence")
         self.start(
             request,
             ends_at=ends_at,
             session_id=info.get("session_id"),
             occurrence=date.fromisoformat(occurrence) if occurrence else None,
             scope=str(info.get("scope") or ""),
-            started_at=started_at,
+            started_at=first_started_at(data),
         )
         return "resumed"
 
-    def _record_recovered(
-        self,
-        info: dict[str, Any],
-        name: str,
-        started_at: datetime | None,
-        ends_at: datetime,
-        now: datetime,
-    ) -> None:
-        """A run whose process died and whose end passed before the next start: recorded
-        as ended early (it was not seen to its end). Its blocks stayed in place until they
-        were put back here, so its minutes count up to the end time."""
-        if self._on_finished is None or started_at is None:
+    def _record_recovered(self, data: dict[str, Any], now: datetime) -> None:
+        """A dead run whose end passed: into the history as ended early (crashed_runs)."""
+        from deepworkzone.engine.crashed_runs import crashed_outcome
+
+        outcome = crashed_outcome(data, now)
+        if self._on_finished is None or outcome is None:
             return
-        occurrence = info.get("occurrence")
-        ended_at = min(ends_at, now)
-        minutes = max(round((ended_at - started_at).total_seconds() / 60), 0)
-        outcome = RunOutcome(
-            name=name,
-            session_id=info.get("session_id"),
-            occurrence=date.fromisoformat(occurrence) if occurrence else None,
-            scope=str(info.get("scope") or ""),
-            started_at=started_at,
-            ended_at=ended_at,
-            planned_minutes=max(round((ends_at - started_at).total_seconds() / 60), 0),
-            focused_minutes=minutes,
-            outcome="ended_early",
-            reason="the app stopped during the session",
-            strict=bool(info.get("strict")),
-            emergency_exit=False,
-        )
         try:
             self._on_finished(outcome)
         except Exception:
@@ -622,37 +533,6 @@ class FocusService:
         )
 
 
-def _status_from_journal(data: dict[str, Any]) -> FocusStatus:
-    info = data.get("session", {})
-    request = info.get("request") if isinstance(info.get("request"), dict) else {}
-    effects = data.get("effects", {})
-    occurrence = info.get("occurrence")
-    started = data.get("started_at")
-    return FocusStatus(
-        name=str(info.get("name") or "Focus"),
-        session_id=info.get("session_id"),
-        occurrence=date.fromisoformat(occurrence) if occurrence else None,
-        started_at=datetime.fromisoformat(started) if started else None,
-        ends_at=Journal.ends_at(data),
-        strict=bool(info.get("strict")),
-        method=str(info.get("method") or "hosts"),
-        blocked_count=int(info.get("blocked_count") or 0),
-        blocked_hits=0,
-        categories=tuple(request.get("categories") or ()),
-        urls=tuple(request.get("urls") or ()),
-        mode=str(request.get("mode") or "preset"),
-        snoozed=tuple(k for k in effects if k in ("slack", "teams")),
-        pac_url=info.get("pac_url"),
-        proxy_needs_manual_setup=bool(
-            info.get("pac_url") and (effects.get("system_proxy") or {}).get("skipped")
-        ),
-        warnings=(),
-        pid=info.get("pid"),
-        here=False,
-        alive=owner_alive(info),
-    )
-
-
 def _blocks(request: FocusRequest) -> tuple[object, ...]:
     return (
         request.mode,
@@ -662,7 +542,3 @@ def _blocks(request: FocusRequest) -> tuple[object, ...]:
         tuple(sorted(request.allow)),
         tuple(sorted(request.snooze)),
     )
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from deepworkzone.domain.clock import SYSTEM_CLOCK, Clock, parse_clock, zone
-from deepworkzone.domain.models import Session, SessionCreate, SessionFields, SessionUpdate
+from deepworkzone.domain.clock import SYSTEM_CLOCK, Clock
+from deepworkzone.domain.models import Session, SessionCreate, SessionUpdate
 from deepworkzone.engine.errors import EngineError, ServiceFailed
+from deepworkzone.engine.session_rules import check_categories, check_new_session
 from deepworkzone.store.filters import SessionFilter
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,8 @@ __all__ = [
     "Listing",
     "SessionFilter",
     "SessionsService",
+    "check_categories",
+    "check_new_session",
     "open_sessions",
     "validation_message",
 ]
@@ -386,41 +389,3 @@ def _edit(outcome: Any) -> Edit:
         except ValueError:
             session = None
     return Edit(session, raw, outcome.queued, outcome.from_cache, outcome.stale_since)
-
-
-# -- what a new session must satisfy, beyond the wire model --------------------------------
-
-
-def check_categories(categories: list[str]) -> None:
-    from deepworkzone.blocking.categories import category_ids
-
-    known = set(category_ids())
-    unknown = sorted(set(categories) - known)
-    if unknown:
-        raise EngineError(
-            "unknown_category",
-            f"unknown categor{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)} "
-            f"(known: {', '.join(sorted(known))})",
-            unknown=unknown,
-            known=sorted(known),
-        )
-
-
-def check_new_session(body: SessionFields, now: dt.datetime) -> None:
-    """What focus would refuse later is refused now: unknown categories, and a one-off
-    session whose time is already over."""
-    check_categories(body.website_blocker.category)
-    if body.is_recurring or body.status in ("completed", "cancelled"):
-        return  # a record of the past (an upload, an import) is not a plan
-    try:
-        start = dt.datetime.combine(body.schedule, parse_clock(body.time), zone(body.timezone))
-    except ValueError:
-        return  # the wire model already refused what cannot be read
-    ends = start + dt.timedelta(minutes=body.duration)
-    if ends <= now:
-        raise EngineError(
-            "in_past",
-            f"that session ({body.schedule.isoformat()} {body.time} {body.timezone}) would "
-            "already be over",
-            starts_at=start.isoformat(),
-        )
