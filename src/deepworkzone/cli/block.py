@@ -86,6 +86,10 @@ def unblock_command(args: argparse.Namespace) -> int:
     if result.nothing:
         print("Nothing to undo: no session left anything behind.")
         return 0
+    if result.corrupt:
+        print(f"note: the run journal was unreadable ({result.corrupt}); leftovers were removed")
+    for kind in result.unknown:
+        print(f"note: the journal named a change this version does not know ({kind}); kept aside")
     for kind in result.restored:
         print(f"restored: {kind}")
     if result.errors:
