@@ -246,3 +246,17 @@ def test_a_strict_session_left_by_a_quit_is_not_lifted_by_unblock_or_a_quick_sta
     assert BLOCKED in h.hosts.read_bytes()
     other.engine.focus.unblock(force=True)
     assert h.hosts.read_bytes() == original
+
+
+def test_edits_through_the_engine_are_planned_at_once() -> None:
+    from deepworkzone.domain.models import SessionUpdate
+
+    h = make_engine()
+    sid = h.create(time="9:05 AM", schedule="2026-03-02", is_recurring=1, occurrence="daily")
+    assert h.engine.next_session().starts_at == START + timedelta(minutes=5)
+    h.engine.sessions.update(sid, SessionUpdate(time="10:00 AM"))
+    assert h.engine.next_session().starts_at == START + timedelta(hours=1)
+    h.engine.sessions.delete(sid, START.date())
+    assert h.engine.next_session().starts_at == START + timedelta(days=1, hours=1)
+    h.engine.sessions.delete(sid)
+    assert h.engine.next_session() is None

@@ -77,6 +77,7 @@ class Engine:
         self.events = ev.EventBus()
         self.timers: Timers = timers or ApsTimers()
         self.sessions = sessions
+        sessions.on_change = self._edited
         self.history = history or open_history(clock)
         self.focus = FocusService(
             timers=self.timers,
@@ -343,6 +344,16 @@ class Engine:
             self._sync_lock.release()
         self.events.emit(state)
         return state
+
+    def _edited(self, session_id: int | None, session: Any) -> None:
+        """An edit through this engine: plan that one session again, and send it soon."""
+        if session_id is None:
+            return
+        if session is not None and session.id == session_id:
+            self.scheduler.changed(session, session_id)
+        else:  # deleted, or one occurrence of it: what is left, from the store
+            self.session_changed(session_id)
+        self._signature = _safe_signature(self.sessions)
 
     def session_changed(self, session_id: int) -> None:
         """After an edit through this engine: plan that session again."""

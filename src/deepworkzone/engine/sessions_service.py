@@ -110,6 +110,26 @@ def translated(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def notifies(fn: Callable[..., Edit]) -> Callable[..., Edit]:
+    """After an edit, tell ``on_change`` (the engine re-plans that one session at once)."""
+
+    @functools.wraps(fn)
+    def wrapper(self: SessionsService, *args: Any, **kwargs: Any) -> Edit:
+        result = fn(self, *args, **kwargs)
+        listener = self.on_change
+        if listener is not None:
+            sid = result.session.id if result.session is not None else None
+            if sid is None and args and isinstance(args[0], int):
+                sid = args[0]
+            try:
+                listener(sid, result.session)
+            except Exception:
+                log.exception("a session change listener failed")
+        return result
+
+    return wrapper
+
+
 def _snake(name: str) -> str:
     out = "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
     return out
@@ -136,6 +156,8 @@ class SessionsService:
         self.retries = INTERACTIVE_RETRIES if retries is None else retries
         self.timeout = INTERACTIVE_TIMEOUT if timeout is None else timeout
         self.on_flush = on_flush
+        # (session id, the session as it is now or None when deleted) after every edit.
+        self.on_change: Callable[[int | None, Session | None], None] | None = None
         self.scope = scope_key(connection.server_url) if connection else ""
         self.capabilities = (
             frozenset({REMOTE, JOIN, COMPLETE, SYNC}) if connection else frozenset({COMPLETE})
@@ -214,6 +236,7 @@ class SessionsService:
 
     # -- edits -----------------------------------------------------------------------------
 
+    @notifies
     @translated
     def create(self, body: SessionCreate) -> Edit:
         check_new_session(body, self.clock.now())
@@ -223,6 +246,7 @@ class SessionsService:
                 return Edit(Session.model_validate(raw), raw)
             return _edit(backend.create(body))
 
+    @notifies
     @translated
     def update(self, session_id: int, changes: SessionUpdate) -> Edit:
         if changes.website_blocker is not None:
@@ -233,6 +257,7 @@ class SessionsService:
                 return Edit(Session.model_validate(raw), raw)
             return _edit(backend.update(session_id, changes))
 
+    @notifies
     @translated
     def delete(self, session_id: int, occurrence: dt.date | None = None) -> Edit:
         with self._backend() as backend:
@@ -241,12 +266,14 @@ class SessionsService:
                 return Edit(None, None)
             return _edit(backend.delete(session_id, occurrence))
 
+    @notifies
     @translated
     def join(self, session_id: int, date: dt.date | None = None) -> Edit:
         self._require(JOIN, "join")
         with self._backend() as backend:
             return _edit(backend.join(session_id, date))
 
+    @notifies
     @translated
     def leave(self, session_id: int, date: dt.date | None = None) -> Edit:
         self._require(JOIN, "leave")
