@@ -232,3 +232,29 @@ def test_unblock_after_a_kill_with_a_corrupt_journal_still_clears_the_hosts_file
     assert not journal.exists() and journal.with_suffix(".corrupt").exists()
     again = run_cli(["unblock"])
     assert again.returncode == 0 and "Nothing to undo" in again.stdout
+
+
+def test_a_proxy_only_session_the_browsers_do_not_use_says_so_with_the_pac_url(
+    isolated_home: Path,
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = start_focus(
+        ["--minutes", "5", "--allowlist", "--allow", "docs.python.org", "--method", "proxy",
+         "--proxy-port", str(port)],
+    )  # fmt: skip
+    try:
+        wait_for(lambda: journal_has(isolated_home, "proxy"), what="the proxy")
+        status = run_cli(["status"])
+        assert f"http://127.0.0.1:{port}/proxy.pac" in status.stdout
+        assert "browsers are not using the blocking proxy" in status.stdout
+        running = json.loads(run_cli(["status", "--json"]).stdout)["running"]
+        assert running["blocked"]["proxy_needs_manual_setup"] is True
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    start = next(line for line in out.splitlines() if line.startswith("Focusing"))
+    assert "which browsers do not use yet" in start
+    warning = next(line for line in out.splitlines() if line.startswith("warning:"))
+    assert f"set http://127.0.0.1:{port}/proxy.pac" in warning and "nothing is blocked" in warning

@@ -100,7 +100,9 @@ def _print_status(answer: dict[str, Any]) -> None:
         print(f"Focusing on {running['name']!r} until {ends} ({left} min left)")
         if running.get("strict"):
             print("  strict: no early end")
-        if blocked["method"] != "none" and blocked["count"]:
+        if blocked.get("mode") == "allowlist" and blocked["method"] != "none":
+            print("  blocking every site but the allowed ones, via the proxy")
+        elif blocked["method"] != "none" and blocked["count"]:
             print(f"  blocking {blocked['count']} sites via {blocked['method']}")
             if blocked.get("hits"):
                 print(f"  {blocked['hits']} blocked attempts so far")

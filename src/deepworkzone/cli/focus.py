@@ -168,10 +168,9 @@ def _foreground(begin: Any) -> int:
 
     def on_event(event: Any) -> None:
         if isinstance(event, ev.Applied):
+            # The warnings come with the start line (_announce), from the status.
             for note in event.notes:
                 _say(f"note: {note}")
-            for warning in event.warnings:
-                _say(f"warning: {warning}")
         elif isinstance(event, ev.Extended):
             _say(f"\nExtended: the session now ends at {event.ends_at.astimezone():%H:%M}.")
 
@@ -206,7 +205,11 @@ def _foreground(begin: Any) -> int:
 def _announce(status: Any) -> None:
     local_end = status.ends_at.astimezone().strftime("%H:%M")
     minutes = max(1, round((status.ends_at - status.started_at).total_seconds() / 60))
-    if status.method == "none" or not status.blocked_count:
+    if status.mode == "allowlist" and status.method != "none":
+        what = "every site but the allowed ones, via the proxy"
+        if status.proxy_needs_manual_setup:
+            what += ", which browsers do not use yet"
+    elif status.method == "none" or not status.blocked_count:
         what = "no sites"
     elif status.proxy_needs_manual_setup and status.method == "proxy":
         what = f"{status.blocked_count} sites via the proxy, which browsers do not use yet"
