@@ -94,6 +94,10 @@ def recover_expired(
         return None
     result = undo_journal(journal, data)
     log.info("recovered after an unfinished session: %s", result)
+    if result.complete:
+        from deepworkzone.engine.crashed_runs import record_crashed_run
+
+        record_crashed_run(data, now or datetime.now(UTC))
     return result
 
 
