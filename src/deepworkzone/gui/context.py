@@ -11,11 +11,12 @@ thread) and listens to ``ctx.signals`` (engine events, already on the GUI thread
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from deepworkzone.domain.clock import Clock
 from deepworkzone.engine.engine import Engine
 from deepworkzone.gui.bridge import Bridge
-from deepworkzone.gui.events import EngineSignals
+from deepworkzone.gui.events import EngineSignals, LiveStatus
 
 
 @dataclass
@@ -24,3 +25,7 @@ class AppContext:
     bridge: Bridge
     signals: EngineSignals
     clock: Clock
+    # The shell's shared view of the running and next session (optional for view tests).
+    live: LiveStatus | None = None
+    # The main window's QSettings, for views that keep their own layout state.
+    window_settings: Any = None

@@ -65,3 +65,57 @@ class EngineSignals(QObject):
         if signal is not None:
             signal.emit(event)
         self.any_event.emit(event)
+
+
+class LiveStatus(QObject):
+    """The running session, the next one and the sync state, kept fresh for the tray, the
+    status bar and the focus view. Refreshed through the bridge after each engine event
+    (and once a minute), so reading it on the GUI thread costs nothing."""
+
+    changed = Signal()
+
+    def __init__(self, engine: Any, bridge: Any, signals: EngineSignals, parent=None) -> None:
+        super().__init__(parent)
+        self.engine, self.bridge = engine, bridge
+        self.focus: Any = None  # FocusStatus | None
+        self.next: Any = None  # NextSession | None
+        self.sync: ev.SyncState = ev.SyncState(online=True)
+        self.hits = 0
+        self._task: Any = None
+        for name in ("started", "applied", "extended", "ended", "clock_jumped"):
+            getattr(signals, name).connect(self.refresh)
+        signals.sync_state.connect(self._on_sync)
+        signals.blocked_hit.connect(self._on_hit)
+
+    def refresh(self, *_: Any) -> None:
+        engine = self.engine
+        self._task = self.bridge.run(
+            lambda: (engine.focus.status(), engine.next_session()),
+            on_done=self._done,
+            on_error=lambda _exc: None,  # the next event or minute tries again
+        )
+
+    @property
+    def running(self) -> bool:
+        return self.focus is not None and self.focus.alive
+
+    def _done(self, pair: tuple[Any, Any]) -> None:
+        focus, nxt = pair
+        if focus is None or not focus.alive:
+            self.hits = 0
+        else:
+            self.hits = max(self.hits, focus.blocked_hits)
+        self.focus, self.next = focus, nxt
+        self.changed.emit()
+
+    @Slot(object)
+    def _on_sync(self, state: ev.SyncState) -> None:
+        self.sync = state
+        self.refresh()
+
+    @Slot(object)
+    def _on_hit(self, hit: ev.BlockedHit) -> None:
+        # The event carries the run's running total: no double counting after a refresh.
+        if hit.what == "site":
+            self.hits = max(self.hits, hit.count)
+        self.changed.emit()

@@ -1,0 +1,166 @@
+"""The desktop app's process: QApplication, one instance, the engine's life, quit rules.
+
+One instance, by the engine's rule: a running agent hands over to the app (its running
+session is left in place and the app resumes it); a foreground ``focus`` keeps the lock and
+the app says so and quits. The app then holds the lock and the control socket itself, so
+``deepworkzone status/stop/extend`` work against it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+
+from deepworkzone.engine.engine import Engine
+from deepworkzone.gui import theme
+from deepworkzone.gui.bridge import Bridge
+from deepworkzone.gui.context import AppContext
+from deepworkzone.gui.events import EngineSignals, LiveStatus
+from deepworkzone.gui.main_window import MainWindow, window_settings
+from deepworkzone.gui.notifications import Notifier
+from deepworkzone.gui.tray import Tray
+from deepworkzone.gui.widgets.messages import error_text, show_error
+
+log = logging.getLogger(__name__)
+
+
+def theme_mode(engine: Engine, settings: Any) -> str:
+    """The theme setting: core settings when they have one, else the window settings."""
+    mode = getattr(engine.settings, "theme", None) or settings.value("appearance/theme", "system")
+    return str(mode) if mode in theme.THEMES else "system"
+
+
+class Shell(QObject):
+    """Everything the app process holds: the context, the window, the tray, notifications."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        engine: Engine,
+        *,
+        host: Any = None,
+        tray: bool | None = None,
+        start_engine: bool = True,
+    ) -> None:
+        super().__init__()
+        self.app, self.engine, self.host = app, engine, host
+        bridge = Bridge(self)
+        signals = EngineSignals(engine.events, self)
+        self.ctx = AppContext(engine, bridge, signals, engine.clock)
+        self.ctx.live = LiveStatus(engine, bridge, signals, self)
+        self.ctx.window_settings = window_settings()
+        if tray is None:
+            tray = QSystemTrayIcon.isSystemTrayAvailable()
+        self.tray = Tray(self.ctx, self.show_window, self.request_quit, self) if tray else None
+        self.window = MainWindow(self.ctx, request_quit=self.request_quit, keep_in_tray=bool(tray))
+        self.notifier = Notifier(signals, self.tray.icon if self.tray else None, self)
+        self.started = False
+        self.quitting = False
+        if self.tray is not None:
+            self.tray.show()
+        if start_engine:
+            bridge.run(engine.start, on_done=self._engine_started, on_error=self._start_failed)
+
+    def _engine_started(self, _result: Any) -> None:
+        self.started = True
+        self.ctx.live.refresh()
+        today = self.window.pages.get("today")
+        if today is not None:
+            today.refresh()
+
+    def _start_failed(self, exc: BaseException) -> None:
+        show_error(self.window, exc, self.tr("Deep Work Zone could not start its schedule"))
+
+    def show_window(self) -> None:
+        self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def request_quit(self) -> None:
+        if self.window.isVisible() or self.tray is None:
+            parent_ok = self.window.confirm_quit()
+        else:
+            self.show_window()
+            parent_ok = self.window.confirm_quit()
+        if parent_ok:
+            self.quit()
+
+    def quit(self) -> None:
+        """Shut the engine down on a worker and wait for it, then leave the event loop."""
+        if self.quitting:
+            return
+        self.quitting = True
+        self.window._save()
+        bridge = self.ctx.bridge
+        bridge.run(
+            self.engine.shutdown, "the app quit", on_error=lambda e: log.error("shutdown: %s", e)
+        )
+        bridge.wait(30_000)
+        self.ctx.signals.detach()
+        if self.host is not None:
+            self.host.close()
+        if self.tray is not None:
+            self.tray.hide()
+        self.app.quit()
+
+
+def _refuse(text: str) -> int:
+    QMessageBox.critical(None, QApplication.translate("app", "Deep Work Zone"), text)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    from deepworkzone.engine.agent import Host, running_instance, take_over_from_agent
+    from deepworkzone.engine.errors import EngineError
+    from deepworkzone.engine.instance_lock import AlreadyRunning
+    from deepworkzone.engine.sessions_service import open_sessions
+
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName("Deep Work Zone")
+    app.setOrganizationName("DeepWorkZone")
+    app.setDesktopFileName("deepworkzone")
+    app.setWindowIcon(theme.app_icon())
+    app.setQuitOnLastWindowClosed(False)  # the tray (or the quit rule) decides
+
+    holder = running_instance()
+    if holder is not None and holder.kind == "app":
+        return _refuse(
+            app.tr("Deep Work Zone is already open (process %1).").replace("%1", str(holder.pid))
+        )
+    if holder is not None and not take_over_from_agent():
+        return _refuse(
+            app.tr(
+                "A focus session runs in a terminal (process %1). Stop it there, or wait for it to end, then open Deep Work Zone again."
+            ).replace("%1", str(holder.pid))
+        )
+    try:
+        engine = Engine(open_sessions())
+    except EngineError as exc:
+        return _refuse(error_text(exc))
+    host = Host(engine, "app")
+    try:
+        host.open()
+    except AlreadyRunning as exc:
+        return _refuse(
+            app.tr("Deep Work Zone is already running (%1).").replace(
+                "%1", str(exc.data.get("kind", "?"))
+            )
+        )
+    settings = window_settings()
+    theme.apply_theme(app, theme_mode(engine, settings))
+    theme.follow_system(app, lambda: theme_mode(engine, settings))
+    shell = Shell(app, engine, host=host)
+    shell.window.show()
+    app.aboutToQuit.connect(shell.quit)
+    # Ctrl-C in the terminal that started the app: quit cleanly, like the menu.
+    import signal
+
+    signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, shell.quit))
+    timer = QTimer()
+    timer.start(500)  # lets Python see the signal while Qt's loop runs
+    timer.timeout.connect(lambda: None)
+    return app.exec()

@@ -1,0 +1,182 @@
+"""Today and the next days: occurrences grouped by local day, with their status.
+
+``build_days`` is plain Python (what the view shows, testable without Qt); ``DaysModel`` is a
+two-level QAbstractItemModel over its result: a day, then that day's occurrences. The model
+is filled from engine results the view fetched through the bridge; it never fetches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from deepworkzone.domain.models import Session
+from deepworkzone.domain.occurrences import Occurrence, occurrences_between
+
+RowRole = Qt.ItemDataRole.UserRole + 1
+DayRole = Qt.ItemDataRole.UserRole + 2
+STATUSES = ("upcoming", "running", "completed", "ended_early", "missed")
+
+
+@dataclass(frozen=True)
+class Row:
+    occurrence: Occurrence
+    status: str
+    blocks: str
+    snoozes: str
+
+    @property
+    def session(self) -> Session:
+        return self.occurrence.session
+
+    @property
+    def recurring(self) -> bool:
+        return bool(self.session.is_recurring)
+
+    @property
+    def strict(self) -> bool:
+        return bool(self.session.website_blocker_enabled and self.session.website_blocker.strict)
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    rows: tuple[Row, ...]
+
+
+def blocks_of(session: Session) -> str:
+    if not session.website_blocker_enabled:
+        return ""
+    wb = session.website_blocker
+    if wb.mode == "allowlist":
+        return f"everything but {', '.join(wb.urls)}" if wb.urls else "everything"
+    parts = [c.replace("-", " ") for c in wb.category] if wb.mode == "preset" else []
+    if wb.urls:
+        parts.append(wb.urls[0] if len(wb.urls) == 1 else f"{len(wb.urls)} sites")
+    return ", ".join(parts)
+
+
+def snoozes_of(session: Session) -> str:
+    if not session.snooze_enabled:
+        return ""
+    apps = session.snooze_apps
+    return ", ".join(n for n, on in (("Slack", apps.slack), ("Teams", apps.teams)) if on)
+
+
+def build_days(
+    sessions: Iterable[Session],
+    runs: Iterable[Any],
+    now: datetime,
+    tz: tzinfo,
+    *,
+    days: int = 8,
+    running: Any = None,
+) -> list[Day]:
+    """Today and the next ``days - 1`` local days, each with its occurrences in order.
+    ``runs``: history records (their outcome marks an occurrence done); ``running``: the
+    engine's FocusStatus, if a session runs."""
+    today = now.astimezone(tz).date()
+    start = datetime.combine(today, time(0), tz)
+    end = start + timedelta(days=days)
+    done = {(r.session_id, r.occurrence): r.outcome for r in runs if r.session_id is not None}
+    by_day: dict[date, list[Row]] = {today + timedelta(days=i): [] for i in range(days)}
+    for occ in occurrences_between(list(sessions), start, end):
+        local = occ.starts_at.astimezone(tz).date()
+        if local not in by_day:
+            continue  # began yesterday, runs into today: shown under yesterday's session
+        by_day[local].append(
+            Row(
+                occ,
+                _status(occ, done, now, running),
+                blocks_of(occ.session),
+                snoozes_of(occ.session),
+            )
+        )
+    return [Day(d, tuple(rows)) for d, rows in by_day.items()]
+
+
+def _status(occ: Occurrence, done: dict, now: datetime, running: Any) -> str:
+    if (
+        running is not None
+        and getattr(running, "alive", False)
+        and running.session_id == occ.session_id
+        and (running.occurrence in (None, occ.day))
+        and occ.starts_at <= now
+    ):
+        return "running"
+    outcome = done.get((occ.session_id, occ.day))
+    if outcome in STATUSES:
+        return outcome
+    return "missed" if occ.ends_at <= now else "upcoming"
+
+
+class DaysModel(QAbstractItemModel):
+    """Top level: days; children: that day's rows. internalId 0 is a day, n > 0 a row of
+    day n - 1."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._days: list[Day] = []
+
+    def set_days(self, days: Sequence[Day]) -> None:
+        self.beginResetModel()
+        self._days = list(days)
+        self.endResetModel()
+
+    def days(self) -> list[Day]:
+        return list(self._days)
+
+    def rows(self) -> list[Row]:
+        return [row for d in self._days for row in d.rows]
+
+    def index(self, row: int, column: int = 0, parent=QModelIndex()) -> QModelIndex:  # noqa: B008
+        if column != 0 or row < 0:
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, 0, 0) if row < len(self._days) else QModelIndex()
+        if parent.internalId() != 0 or row >= len(self._days[parent.row()].rows):
+            return QModelIndex()
+        return self.createIndex(row, 0, parent.row() + 1)
+
+    def parent(self, child: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not child.isValid() or child.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(child.internalId() - 1, 0, 0)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._days)
+        if parent.internalId() == 0:
+            return len(self._days[parent.row()].rows)
+        return 0
+
+    def columnCount(self, _parent=QModelIndex()) -> int:  # noqa: B008
+        return 1
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if index.internalId() == 0:
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            day = self._days[index.row()]
+            if role == DayRole:
+                return day
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return day.day.isoformat()
+            return None
+        row = self._days[index.internalId() - 1].rows[index.row()]
+        if role == RowRole:
+            return row
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return f"{row.occurrence.name}, {row.status}"
+        return None
