@@ -60,7 +60,7 @@ class Shell(QObject):
         self.notifier = Notifier(signals, self.tray.icon if self.tray else None, self)
         self.started = False
         self.quitting = False
-        if self.tray is not None:
+        if self.tray is not None and QSystemTrayIcon.isSystemTrayAvailable():
             self.tray.show()
         if start_engine:
             bridge.run(engine.start, on_done=self._engine_started, on_error=self._start_failed)

@@ -136,9 +136,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._act(file_menu, self.tr("&Settings…"), self.open_settings, "Ctrl+,", "settings")
         file_menu.addSeparator()
-        self._act(
-            file_menu, self.tr("&Quit"), self.request_quit, QKeySequence.StandardKey.Quit, "quit"
-        )
+        self._act(file_menu, self.tr("&Quit"), self.request_quit, "Ctrl+Q", "quit")
         view_menu = bar.addMenu(self.tr("&View"))
         for key, label, icon, _module, keys in VIEWS:
             self._act(

@@ -82,7 +82,12 @@ def build_days(
     today = now.astimezone(tz).date()
     start = datetime.combine(today, time(0), tz)
     end = start + timedelta(days=days)
-    done = {(r.session_id, r.occurrence): r.outcome for r in runs if r.session_id is not None}
+    runs = [r for r in runs if r.session_id is not None]
+    done: dict[Any, str] = {(r.session_id, r.occurrence): r.outcome for r in runs}
+    # "Start now" runs carry no occurrence: they count for the session's row today.
+    for r in runs:
+        if r.occurrence is None and r.started_at and r.started_at.astimezone(tz).date() == today:
+            done[(r.session_id, "today")] = r.outcome
     by_day: dict[date, list[Row]] = {today + timedelta(days=i): [] for i in range(days)}
     for occ in occurrences_between(list(sessions), start, end):
         local = occ.starts_at.astimezone(tz).date()
@@ -91,7 +96,7 @@ def build_days(
         by_day[local].append(
             Row(
                 occ,
-                _status(occ, done, now, running),
+                _status(occ, done, now, running, local == today),
                 blocks_of(occ.session),
                 snoozes_of(occ.session),
             )
@@ -99,16 +104,18 @@ def build_days(
     return [Day(d, tuple(rows)) for d, rows in by_day.items()]
 
 
-def _status(occ: Occurrence, done: dict, now: datetime, running: Any) -> str:
+def _status(occ: Occurrence, done: dict, now: datetime, running: Any, today: bool) -> str:
+    alive = running is not None and getattr(running, "alive", False)
+    # Started at its time, or with "Start now" (no occurrence): today's row runs.
     if (
-        running is not None
-        and getattr(running, "alive", False)
+        alive
         and running.session_id == occ.session_id
-        and (running.occurrence in (None, occ.day))
-        and occ.starts_at <= now
+        and (running.occurrence == occ.day or (running.occurrence is None and today))
     ):
         return "running"
-    outcome = done.get((occ.session_id, occ.day))
+    outcome = done.get((occ.session_id, occ.day)) or (
+        done.get((occ.session_id, "today")) if today else None
+    )
     if outcome in STATUSES:
         return outcome
     return "missed" if occ.ends_at <= now else "upcoming"

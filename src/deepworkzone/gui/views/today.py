@@ -203,23 +203,7 @@ class TodayView(QWidget):
 
     def ask_delete(self, row: Row) -> Any:
         """None: the whole session; a date: that occurrence only; False: cancelled."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Delete session"))
-        if row.recurring:
-            box.setText(
-                self.tr("Delete “%1” on %2 only, or the whole series?")
-                .replace("%1", row.occurrence.name)
-                .replace("%2", row.occurrence.day.strftime("%A %-d %B"))
-            )
-            one = box.addButton(self.tr("This occurrence"), QMessageBox.ButtonRole.AcceptRole)
-            every = box.addButton(self.tr("Whole series"), QMessageBox.ButtonRole.DestructiveRole)
-        else:
-            box.setText(self.tr("Delete “%1”?").replace("%1", row.occurrence.name))
-            one = None
-            every = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        self._last_box = box  # tests answer it
+        box, one, every = self.delete_box(row)
         box.exec()
         clicked = box.clickedButton()
         if clicked is one and one is not None:
@@ -227,6 +211,27 @@ class TodayView(QWidget):
         if clicked is every:
             return None
         return False
+
+    def delete_box(self, row: Row) -> tuple[QMessageBox, Any, Any]:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Delete session"))
+        name = row.occurrence.name
+        if row.recurring:
+            day = row.occurrence.day.strftime("%A %-d %B")
+            box.setText(
+                self.tr("Delete “%1” on %2 only, or the whole series?")
+                .replace("%1", name)
+                .replace("%2", day)
+            )
+            one = box.addButton(self.tr("This occurrence"), QMessageBox.ButtonRole.AcceptRole)
+            every = box.addButton(self.tr("Whole series"), QMessageBox.ButtonRole.DestructiveRole)
+        else:
+            box.setText(self.tr("Delete “%1”?").replace("%1", name))
+            one = None
+            every = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        return box, one, every
 
 
 def create(ctx: AppContext, parent: QWidget | None = None) -> QWidget:
