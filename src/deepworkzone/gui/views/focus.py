@@ -93,6 +93,7 @@ class FocusView(QWidget):
         self.ring = CountdownRing(self.ctx.clock, page)
         grid.addWidget(self.ring, 0, 0, 2, 1)
         side = QVBoxLayout()
+        side.addStretch(1)
         self.name_label = _heading("", page)
         self.ends_label = QLabel(page)
         self.blocks_label = QLabel(page)
@@ -110,7 +111,7 @@ class FocusView(QWidget):
             self.note_label,
         ):
             side.addWidget(w)
-        side.addStretch(1)
+        side.addSpacing(16)
         buttons = QGridLayout()
         self.extend_buttons: dict[str, QPushButton] = {}
         for i, (key, text) in enumerate(
@@ -138,6 +139,7 @@ class FocusView(QWidget):
         buttons.addWidget(self.emergency_button, 1, 0)
         buttons.addWidget(self.mini_button, 1, 2)
         side.addLayout(buttons)
+        side.addStretch(1)
         grid.addLayout(side, 0, 1, 2, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)

@@ -23,8 +23,11 @@ STATUS_COLORS = {
 }
 
 
-def paint_badge(p: QPainter, x: float, y: float, text: str, color: QColor, font: QFont) -> float:
-    """A rounded badge at (x, y) top-left; returns the x after it."""
+def paint_badge(
+    p: QPainter, x: float, y: float, text: str, color: QColor, font: QFont, dark: bool = False
+) -> float:
+    """A rounded badge at (x, y) top-left; returns the x after it. On a dark palette the
+    text is lightened so it keeps its contrast against the tinted fill."""
     fm = QFontMetrics(font)
     w, h = fm.horizontalAdvance(text) + 12, fm.height() + 4
     fill = QColor(color)
@@ -32,7 +35,7 @@ def paint_badge(p: QPainter, x: float, y: float, text: str, color: QColor, font:
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(fill)
     p.drawRoundedRect(QRectF(x, y, w, h), h / 2, h / 2)
-    p.setPen(color)
+    p.setPen(color.lighter(170) if dark else color)
     p.setFont(font)
     p.drawText(QRectF(x, y, w, h), Qt.AlignmentFlag.AlignCenter, text)
     return x + w + 6
@@ -109,6 +112,7 @@ class SessionDelegate(QStyledItemDelegate):
         p.drawRoundedRect(QRectF(card.left() + 6, card.top() + 10, 4, card.height() - 20), 2, 2)
 
         occ = row.occurrence
+        dark = base.lightness() < 128
         text = pal.color(QPalette.ColorRole.Text)
         muted = QColor(text)
         muted.setAlphaF(0.62)
@@ -135,22 +139,22 @@ class SessionDelegate(QStyledItemDelegate):
         sfm = QFontMetrics(small)
         label = self.status_label(row.status)
         bw = sfm.horizontalAdvance(label) + 12
-        paint_badge(p, card.right() - bw - 10, top, label, stripe, small)
+        paint_badge(p, card.right() - bw - 10, top, label, stripe, small, dark)
 
         y2 = top + fm.height() + 6
         x = left
         session = occ.session
         x = paint_badge(
-            p, x, y2, self.tr("%1 min").replace("%1", str(session.duration)), muted, small
+            p, x, y2, self.tr("%1 min").replace("%1", str(session.duration)), muted, small, dark
         )
         kind = self.tr("Drop-in") if session.type == "drop-in" else self.tr("Standard")
-        x = paint_badge(p, x, y2, kind, QColor("#7c3aed"), small)
+        x = paint_badge(p, x, y2, kind, QColor("#7c3aed"), small, dark)
         channel = self.tr("Public") if session.is_public else self.tr("Private")
-        x = paint_badge(p, x, y2, channel, QColor("#0e7490"), small)
+        x = paint_badge(p, x, y2, channel, QColor("#0e7490"), small, dark)
         if row.recurring:
-            x = paint_badge(p, x, y2, self.tr("Repeats"), muted, small)
+            x = paint_badge(p, x, y2, self.tr("Repeats"), muted, small, dark)
         if row.strict:
-            x = paint_badge(p, x, y2, self.tr("Strict"), QColor("#b91c1c"), small)
+            x = paint_badge(p, x, y2, self.tr("Strict"), QColor("#b91c1c"), small, dark)
         parts = []
         if row.blocks:
             parts.append(self.tr("Blocks %1").replace("%1", row.blocks))

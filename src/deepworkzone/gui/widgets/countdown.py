@@ -99,12 +99,14 @@ class CountdownRing(QWidget):
             # Qt angles: 1/16 degree, counter-clockwise from 3 o'clock; start at 12, run clockwise.
             p.drawArc(rect, 90 * 16, -round(span * 360 * 16))
         font = QFont(self.font())
-        font.setPixelSize(max(int(side * 0.2), 10))
+        text = self.text()
+        # Seven characters past an hour: smaller, so the digits stay inside the ring.
+        font.setPixelSize(max(int(side * (0.2 if len(text) <= 5 else 0.15)), 10))
         font.setWeight(QFont.Weight.DemiBold)
         font.setFeature(QFont.Tag("tnum"), 1) if hasattr(QFont, "Tag") else None
         p.setFont(font)
         p.setPen(pal.color(QPalette.ColorRole.WindowText))
-        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.text())
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         if self.caption and side > 160:
             small = QFont(self.font())
             small.setPixelSize(max(int(side * 0.055), 9))
@@ -112,7 +114,7 @@ class CountdownRing(QWidget):
             muted = QColor(pal.color(QPalette.ColorRole.WindowText))
             muted.setAlphaF(0.6)
             p.setPen(muted)
-            below = rect.adjusted(0, side * 0.32, 0, 0)
+            below = rect.adjusted(0, rect.height() * 0.62, 0, 0)
             p.drawText(
                 below, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, self.caption
             )
