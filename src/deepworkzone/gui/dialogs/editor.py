@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from deepworkzone.domain.models import SessionCreate, SessionUpdate
 from deepworkzone.engine import catalog, connections
 from deepworkzone.gui.dialogs.confirm import confirm_delete
-from deepworkzone.gui.dialogs.editor_blocking import BlockingPage
+from deepworkzone.gui.dialogs.editor_blocking import BlockingPage, domain_problems
 from deepworkzone.gui.dialogs.editor_general import GeneralPage
 from deepworkzone.gui.dialogs.editor_repeat import RepeatPage
 from deepworkzone.gui.dialogs.editor_snooze import SnoozePage
@@ -157,13 +157,16 @@ class SessionEditor(QDialog):
     def save(self) -> None:
         self.errors.clear()
         body = self.body()
+        problems: dict[str, str] = {}
+        sites = domain_problems(self.blocking.sites.toPlainText())
+        if sites:
+            problems["website_blocker.urls"] = "\n".join(sites)
         try:
             checked = SessionCreate.model_validate(body)
         except ValidationError as exc:
-            self.show_fields(pydantic_fields(exc))
-            return
-        if self.blocking.sites_error is not None and self.blocking.sites_error.isVisible():
-            self.tabs.setCurrentWidget(self.blocking)
+            problems = {**pydantic_fields(exc), **problems}
+        if problems:
+            self.show_fields(problems)
             return
         self.save_button.setEnabled(False)
         sessions = self.ctx.engine.sessions
@@ -198,8 +201,12 @@ class SessionEditor(QDialog):
         used = self.errors.show(fields)
         for page in self.pages:
             if any(page.isAncestorOf(label) for label in used):
-                self.tabs.setCurrentWidget(page)
+                self.show_page(page)
                 break
+
+    def show_page(self, page: QWidget) -> None:
+        # By index: the blocking page sits inside a scroll area, which is the tab itself.
+        self.tabs.setCurrentIndex(self.pages.index(page))
 
     def _show_error(self, exc: BaseException) -> None:
         self.banner.setText(str(exc) or type(exc).__name__)

@@ -1,0 +1,254 @@
+"""Settings: account, blocking, connections, reminders and auto-start, theme.
+
+Every read and write of core.settings, the keyring and the server goes through the bridge.
+The theme is the window's own preference (QSettings "appearance/theme", which the shell
+reads at start-up); the rest lives in core.settings, shared with the CLI and the agent.
+Errors appear in the dialog's message line, never as a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deepworkzone.core.settings import load_settings, save_settings
+from deepworkzone.engine import account, catalog, connections
+from deepworkzone.gui.dialogs.field_errors import error_label
+from deepworkzone.gui.dialogs.settings_pages import (
+    AccountPage,
+    AppearancePage,
+    BlockingPage,
+    ConnectionsPage,
+    RemindersPage,
+)
+
+THEME_KEY = "appearance/theme"
+PAGES = ("account", "blocking", "connections", "reminders", "appearance")
+FIELDS = ("blocking_method", "default_categories", "reminder_minutes", "start_mode")
+
+
+def read_settings() -> dict[str, Any]:
+    """What the pages show, from disk (a worker thread: it reads files and the keyring)."""
+    settings = load_settings()
+    out = {name: getattr(settings, name) for name in FIELDS}
+    out["server_url"] = account.default_server()
+    out["local_count"] = account.local_session_count()
+    return out
+
+
+def write_settings(values: dict[str, Any]) -> Any:
+    """Only the fields this dialog owns are changed; the rest of the file is kept."""
+    settings = load_settings()
+    for name in FIELDS:
+        if name in values:
+            setattr(settings, name, values[name])  # validate_assignment: a bad value raises
+    save_settings(settings)
+    return settings
+
+
+class SettingsDialog(QDialog):
+    account_changed = Signal()  # signed in or out: the shell builds its engine again
+    saved = Signal(object)  # the core Settings as written
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None, page: str = "account") -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("Settings"))
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        self.message = error_label(self)
+        self.message.setAccessibleName(self.tr("Settings message"))
+        layout.addWidget(self.message)
+        self.account = AccountPage(self)
+        self.blocking = BlockingPage(self)
+        self.connections = ConnectionsPage(self)
+        self.reminders = RemindersPage(self)
+        self.appearance = AppearancePage(self)
+        self.tabs = QTabWidget(self)
+        titles = (
+            self.tr("&Account"),
+            self.tr("&Blocking"),
+            self.tr("&Connections"),
+            self.tr("&Reminders"),
+            self.tr("A&ppearance"),
+        )
+        pages = (self.account, self.blocking, self.connections, self.reminders, self.appearance)
+        for widget, title in zip(pages, titles, strict=True):
+            self.tabs.addTab(widget, title)
+        self.tabs.setCurrentIndex(PAGES.index(page) if page in PAGES else 0)
+        layout.addWidget(self.tabs, 1)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setEnabled(False)  # until the current values have been read
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.account.sign_in.connect(self._sign_in)
+        self.account.sign_out.connect(self._sign_out)
+        self.account.upload.connect(self._upload)
+        self.connections.disconnect.connect(self._disconnect)
+        self.connections.connect_slack.connect(self._connect_slack)
+        theme = str(self._window_settings().value(THEME_KEY, "system"))
+        self.appearance.theme.setCurrentIndex(max(self.appearance.theme.findData(theme), 0))
+        self.loaded: dict[str, Any] | None = None
+        ctx.bridge.run(catalog.categories, on_done=self._categories, on_error=self.show_error)
+        self.reload()
+        self.refresh_connections()
+
+    def _window_settings(self) -> Any:
+        if self.ctx.window_settings is not None:
+            return self.ctx.window_settings
+        from deepworkzone.gui.main_window import window_settings
+
+        return window_settings()
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.ctx.bridge.run(read_settings, on_done=self._loaded, on_error=self.show_error)
+
+    def _loaded(self, values: dict[str, Any]) -> None:
+        self.loaded = values
+        self.account.set_state(values["server_url"], values["local_count"])
+        self.blocking.load(values)
+        self.reminders.load(values)
+        self.ok_button.setEnabled(True)
+
+    def _categories(self, infos: list[Any]) -> None:
+        self.blocking.categories.set_categories(infos)
+        if self.loaded is not None:
+            self.blocking.load(self.loaded)
+
+    def refresh_connections(self) -> None:
+        self.ctx.bridge.run(
+            connections.connection_rows,
+            on_done=self.connections.set_rows,
+            on_error=self.show_error,
+        )
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        return {**self.blocking.values(), **self.reminders.values()}
+
+    def save(self) -> None:
+        theme = self.appearance.theme.currentData()
+        self._window_settings().setValue(THEME_KEY, theme)
+        self._apply_theme(theme)
+        self.ok_button.setEnabled(False)
+        self.ctx.bridge.run(
+            write_settings, self.values(), on_done=self._written, on_error=self._write_failed
+        )
+
+    def _written(self, settings: Any) -> None:
+        # The running engine reads these on its next plan (reminders, start mode, method).
+        for name in FIELDS:
+            setattr(self.ctx.engine.settings, name, getattr(settings, name))
+        self.saved.emit(settings)
+        self.accept()
+
+    def _write_failed(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        self.show_error(exc)
+
+    def _apply_theme(self, mode: str) -> None:
+        from deepworkzone.gui import theme
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply_theme(app, mode)
+
+    def show_error(self, exc: BaseException | str) -> None:
+        self.message.setStyleSheet("color: #d0312d;")
+        self.message.setText(str(exc) or type(exc).__name__)
+        self.message.setVisible(True)
+
+    def show_info(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("")
+        self.message.setVisible(True)
+
+    # -- account and connections ------------------------------------------------------------------
+
+    def _sign_in(self, server: str, token: str) -> None:
+        self.message.setVisible(False)
+        self.ctx.bridge.run(
+            account.login, server, token, on_done=self._signed_in, on_error=self.show_error
+        )
+
+    def _signed_in(self, result: Any) -> None:
+        self.show_info(self.tr("Signed in to {server}.").format(server=result.server))
+        self.account_changed.emit()
+        self.reload()
+
+    def _sign_out(self) -> None:
+        def done(_result: Any) -> None:
+            self.show_info(self.tr("Signed out: this machine is local only."))
+            self.account_changed.emit()
+            self.reload()
+
+        self.ctx.bridge.run(account.logout, on_done=done, on_error=self.show_error)
+
+    def _upload(self) -> None:
+        count = (self.loaded or {}).get("local_count", 0)
+        asked = QMessageBox.question(
+            self,
+            self.tr("Upload local sessions"),
+            self.tr("Upload the {n} session(s) made on this machine to the server?").format(
+                n=count
+            ),
+        )
+        if asked != QMessageBox.StandardButton.Yes:
+            return
+
+        def done(result: Any) -> None:
+            self.show_info(
+                self.tr("{up} uploaded, {queued} waiting to be sent.").format(
+                    up=result.uploaded, queued=result.queued
+                )
+            )
+            self.reload()
+
+        self.ctx.bridge.run(account.upload_local_sessions, on_done=done, on_error=self.show_error)
+
+    def _disconnect(self, service: str) -> None:
+        def done(_result: Any) -> None:
+            self.refresh_connections()
+
+        self.ctx.bridge.run(connections.disconnect, service, on_done=done, on_error=self.show_error)
+
+    def _connect_slack(self) -> None:
+        token, ok = QInputDialog.getText(
+            self,
+            self.tr("Connect Slack"),
+            self.tr("Your Slack User OAuth Token (xoxp-…):"),
+            QLineEdit.EchoMode.Password,
+        )
+        if ok and token.strip():
+            self.ctx.bridge.run(
+                connections.connect_slack_token,
+                token,
+                on_done=lambda _r: self.refresh_connections(),
+                on_error=self.show_error,
+            )
+
+
+def open_settings(ctx: Any, parent: QWidget | None, page: str = "account") -> QDialog:
+    """The settings dialog, not yet shown; ``page``: one of PAGES."""
+    dialog = SettingsDialog(ctx, parent, page)
+    dialog.setModal(True)
+    return dialog
