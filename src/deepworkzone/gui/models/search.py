@@ -146,11 +146,15 @@ class SearchProxy(QSortFilterProxyModel):
         source = self.sourceModel()
         local = SessionFilter(**{**self._filter.__dict__, "source": None, "org_id": None})
         if local.is_empty or not isinstance(source, SessionListModel):
-            self._accepted = None
+            accepted = None
         else:
             accept = predicate(local)
-            self._accepted = [accept(row) for row in source.rows()]
-        self.invalidateRowsFilter()
+            accepted = [accept(row) for row in source.rows()]
+        # Qt 6.9+: the filter's state changes between begin and end (invalidateRowsFilter
+        # is deprecated); only rows are filtered, so columns are left alone.
+        self.beginFilterChange()
+        self._accepted = accepted
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def setSourceModel(self, model: Any) -> None:
         super().setSourceModel(model)
