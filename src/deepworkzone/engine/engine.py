@@ -138,6 +138,9 @@ class Engine:
         the instance taking over, which resumes it."""
         ended = self.focus.shutdown(reason, hand_over=hand_over)
         self.timers.shutdown()
+        if self._sync_service is not None:
+            self._sync_service.close()
+            self._sync_service = None
         self._started = False
         return ended
 

@@ -61,6 +61,17 @@ class SyncService:
             self._remote = self._factory()
         return self._remote
 
+    def close(self) -> None:
+        """Close the HTTP client and the per-thread database connections (idempotent)."""
+        with self._lock:
+            remote, self._remote = self._remote, None
+        if remote is None:
+            return
+        remote.client.close()
+        close = getattr(remote._conn, "close", None)  # a ThreadConnections, or a connection
+        if close is not None:
+            close()
+
     @property
     def state(self) -> SyncState:
         """What the last sync found (``online=False`` before the first one)."""
