@@ -75,18 +75,6 @@ def record_crashed_run(
         outcome = crashed_outcome(data, now)
         if outcome is None:
             return
-        (history or open_history()).record_finished(
-            name=outcome.name,
-            started_at=outcome.started_at,
-            planned_minutes=outcome.planned_minutes,
-            ended="recovered",
-            ended_at=outcome.ended_at,
-            focused_minutes=outcome.focused_minutes,
-            reason=outcome.reason,
-            scope=outcome.scope,
-            session_id=outcome.session_id,
-            occurrence=outcome.occurrence,
-            strict=outcome.strict,
-        )
+        (history or open_history()).record_outcome(outcome, "recovered")
     except Exception:
         log.exception("recording the run a crash interrupted failed")

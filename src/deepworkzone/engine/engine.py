@@ -252,19 +252,7 @@ class Engine:
             ended: ev.EndReason = "emergency_exit"
         else:
             ended = "completed" if outcome.outcome == "completed" else "ended_early"
-        self.history.record_finished(
-            name=outcome.name,
-            started_at=outcome.started_at,
-            planned_minutes=outcome.planned_minutes,
-            ended=ended,
-            ended_at=outcome.ended_at,
-            focused_minutes=outcome.focused_minutes,
-            reason=outcome.reason,
-            scope=outcome.scope,
-            session_id=outcome.session_id,
-            occurrence=outcome.occurrence,
-            strict=outcome.strict,
-        )
+        self.history.record_outcome(outcome, ended)
         if outcome.outcome == "completed" and outcome.session_id is not None:
             self._report_complete(outcome.session_id, outcome.occurrence, outcome.focused_minutes)
         merged, self._merged = self._merged, []

@@ -15,13 +15,16 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from dateutil import tz as dateutil_tz
 
 from deepworkzone.domain.clock import SYSTEM_CLOCK, Clock
 from deepworkzone.engine.events import EndReason
 from deepworkzone.store.history import OUTCOMES, HistoryStore, Outcome, RunRecord
+
+if TYPE_CHECKING:
+    from deepworkzone.engine.focus_status import RunOutcome
 
 __all__ = [
     # RunRecord, Outcome and OUTCOMES are re-exported: front ends do not import store/.
@@ -217,6 +220,22 @@ class HistoryService:
                 strict=strict,
                 emergency_exit=ended == "emergency_exit",
             )
+        )
+
+    def record_outcome(self, outcome: RunOutcome, ended: EndReason) -> RunRecord:
+        """A finished run as the focus service (or crash recovery) describes it."""
+        return self.record_finished(
+            name=outcome.name,
+            started_at=outcome.started_at,
+            planned_minutes=outcome.planned_minutes,
+            ended=ended,
+            ended_at=outcome.ended_at,
+            focused_minutes=outcome.focused_minutes,
+            reason=outcome.reason,
+            scope=outcome.scope,
+            session_id=outcome.session_id,
+            occurrence=outcome.occurrence,
+            strict=outcome.strict,
         )
 
     def record_missed(
