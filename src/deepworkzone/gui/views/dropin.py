@@ -72,6 +72,7 @@ class DropInView(QWidget):
         self.list = QListWidget(splitter)
         self.list.setAccessibleName(self.tr("Drop-in sessions today"))
         self.list.setUniformItemSizes(True)
+        self.list.setSpacing(3)  # two-line rows need air between them to read as separate
         detail = QWidget(splitter)
         dl = QVBoxLayout(detail)
         self.title = QLabel(detail)

@@ -119,7 +119,7 @@ class HistoryView(QWidget):
         self.model.set_runs(data.runs)
         days = data.month.streak_days
         self.streak.setText(
-            self.tr("🔥 {n}-day streak").format(n=days) if days else self.tr("No streak yet")
+            self.tr("{n}-day streak").format(n=days) if days else self.tr("No streak yet")
         )
         self.total.setText(
             self.tr("{total} in the last 30 days").format(

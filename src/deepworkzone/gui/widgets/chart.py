@@ -127,7 +127,8 @@ class BarChart(QWidget):
                 radius = min(4.0, rect.width() / 3)
                 path.addRoundedRect(rect, radius, radius)
                 painter.fillPath(path, accent if i == self._highlight else soft)
-            if i % every == 0 or i == self._highlight:
+            near = self._highlight is not None and 0 < abs(i - self._highlight) < every
+            if (i % every == 0 and not near) or i == self._highlight:
                 painter.setPen(text if i == self._highlight else muted)
                 label_rect = QRectF(
                     plot.left() + slot * i - 20, plot.bottom() + 4, slot + 40, fm.height()
