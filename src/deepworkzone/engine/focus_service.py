@@ -385,7 +385,7 @@ class FocusService:
             raise EngineError("not_running", "no focus session is running")
         return self._run
 
-    def _finish(self, run: Run, reason: str, detail: str | None) -> ev.Ended:
+    def _finish(self, run: Run, reason: ev.EndReason, detail: str | None) -> ev.Ended:
         self.timers.cancel(END_JOB)
         self._run = None
         report = run.runner.finish(early=reason != "completed")
@@ -398,7 +398,7 @@ class FocusService:
         event = ev.Ended(
             run.request.name,
             run.session_id,
-            reason,  # type: ignore[arg-type]
+            reason,
             focused,
             detail,
             tuple(report.undo_errors),

@@ -178,7 +178,9 @@ def participants(db: Session, row: SessionRow, day: dt.date | None) -> list[Part
     invited = [row.created_by, *collaborators]
     missing = [uid for uid in invited if uid not in seen]
     if missing:
-        emails = dict(db.execute(select(User.id, User.email).where(User.id.in_(missing))).all())
+        emails: dict[int, str] = dict(
+            db.execute(select(User.id, User.email).where(User.id.in_(missing))).all()
+        )
         for uid in dict.fromkeys(missing):
             role: ParticipantRole = "owner" if uid == row.created_by else "collaborator"
             out.append(Participant(user_id=uid, email=emails.get(uid), role=role))

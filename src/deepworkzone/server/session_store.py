@@ -59,6 +59,7 @@ def resolve_collaborators(db: Session, caller: Caller, items: list[int | str]) -
                 ("body", "collaborator", index),
                 f"{item!r} is not a member of your organization",
             )
+            continue
         if found not in resolved:
             resolved.append(found)
     return resolved
