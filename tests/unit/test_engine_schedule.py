@@ -260,3 +260,15 @@ def test_edits_through_the_engine_are_planned_at_once() -> None:
     assert h.engine.next_session().starts_at == START + timedelta(days=1, hours=1)
     h.engine.sessions.delete(sid)
     assert h.engine.next_session() is None
+
+
+def test_the_block_preview_is_what_the_plan_would_do() -> None:
+    from deepworkzone.engine.block_preview import preview
+
+    custom = preview([], ["blocked.example"], "custom", "hosts")
+    assert (custom.method, custom.hosts_domains) == ("hosts", ("blocked.example",))
+    allow = preview([], ["docs.python.org"], "allowlist", "hosts")
+    assert allow.method == "proxy" and allow.allowlist_only
+    assert allow.allowed == ("docs.python.org",)
+    with pytest.raises(ValueError):
+        preview([], ["not a domain!"], "custom", "hosts")

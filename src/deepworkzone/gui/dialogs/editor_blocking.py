@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from deepworkzone.domain.hostnames import InvalidDomain, normalise_domain
-from deepworkzone.gui.dialogs.block_preview import Preview, preview
+from deepworkzone.engine.block_preview import Preview, preview
 from deepworkzone.gui.dialogs.editor_general import field_box
 from deepworkzone.gui.dialogs.field_errors import FieldErrors
 from deepworkzone.gui.widgets.chips import CategoryChips

@@ -1,6 +1,6 @@
-"""What a session would block, and how, computed by the engine's own focus plan.
+"""What a session would block, and how, computed by the focus plan itself.
 
-The editor's preview must be what the runner will really do (the hosts-file cap, proxy-only
+A front end's preview (the app's session editor) must be what the runner will really do (the hosts-file cap, proxy-only
 lists, allowlist through the proxy, a category's own exceptions), so it asks
 ``engine.focus_plan.build_plan`` instead of repeating those rules here. Building a plan
 applies nothing: effects only act in ``apply``. Runs on the bridge (it reads the lists).
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from deepworkzone.engine.focus_plan import FocusRequest, Method, Mode, build_plan
 
@@ -57,16 +58,17 @@ def preview(
     allow_only = False
     apps: tuple[str, ...] = ()
     for effect in plan.effects:
+        found: Any = effect  # each kind's own fields; the Effect protocol names none
         kind = getattr(effect, "kind", "")
         if kind == "hosts":
-            hosts = tuple(effect.domains)  # type: ignore[attr-defined]
+            hosts = tuple(found.domains)
         elif kind == "proxy":
-            matcher = effect.proxy.matcher  # type: ignore[attr-defined]
+            matcher = found.proxy.matcher
             proxy = tuple(sorted(matcher.blocked))
             allowed = tuple(sorted(matcher.allowed))
             allow_only = bool(matcher.allowlist_only)
         elif kind == "apps":
-            apps = tuple(effect.process_names)  # type: ignore[attr-defined]
+            apps = tuple(found.process_names)
     if mode == "allowlist" and not allowed:
         allowed, allow_only = tuple(urls), True
     return Preview(plan.method, hosts, proxy, allowed, allow_only, apps, tuple(plan.notes))
