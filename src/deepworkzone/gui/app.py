@@ -93,7 +93,7 @@ class Shell(QObject):
         """Shut the engine down on a worker and wait for it, then leave the event loop."""
         if self.quitting:
             return
-        self.quitting = True
+        self.quitting = self.window.quitting = True
         self.window._save()
         bridge = self.ctx.bridge
         bridge.run(
@@ -105,7 +105,9 @@ class Shell(QObject):
             self.host.close()
         if self.tray is not None:
             self.tray.hide()
-        self.app.quit()
+        self.window.close()
+        # exit(), not quit(): the engine is already down, nothing may veto leaving now.
+        self.app.exit(0)
 
 
 def _refuse(text: str) -> int:

@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.request_quit = request_quit
         self.keep_in_tray = keep_in_tray
+        self.quitting = False
         self.settings = ctx.window_settings or window_settings()
         ctx.window_settings = self.settings
         self.setWindowTitle(self.tr("Deep Work Zone"))
@@ -280,6 +281,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save()
+        if self.quitting:  # Qt 6 closes every window on quit; a refusal would cancel it
+            event.accept()
+            return
         if self.keep_in_tray:
             # The tray keeps the app (and its scheduled sessions) alive.
             event.ignore()
