@@ -90,7 +90,7 @@ class Engine:
         self.scheduler = Scheduler(
             timers=self.timers,
             events=self.events,
-            load_sessions=self.sessions.snapshot,
+            load_sessions=self.sessions.each_cached,
             start=self._start_occurrence,
             already_handled=self._already_handled,
             record_missed=self._record_missed,

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from deepworkzone.domain.clock import SYSTEM_CLOCK, Clock
 from deepworkzone.domain.models import Session
-from deepworkzone.domain.occurrences import Occurrence, OccurrenceIndex
+from deepworkzone.domain.occurrences import Occurrence, OccurrenceIndex, expand
 from deepworkzone.engine import events as ev
 from deepworkzone.engine.timers import Timers
 
@@ -64,7 +64,7 @@ class Scheduler:
         *,
         timers: Timers,
         events: ev.EventBus,
-        load_sessions: Callable[[], list[Session]],
+        load_sessions: Callable[[], Iterable[Session]],
         start: StartFn,
         already_handled: Callable[[Occurrence], bool],
         record_missed: Callable[[Occurrence, str], None],
@@ -93,13 +93,17 @@ class Scheduler:
 
     def rebuild(self, sessions: list[Session] | None = None) -> None:
         """The whole plan again from the store (start, after a sync)."""
-        if sessions is None:
-            sessions = [s for s in self._load() if _takes_part(s)]
-        else:
-            sessions = [s for s in sessions if _takes_part(s)]
         now = self.clock.now()
+        start, end = now - LOOKBACK, now + HORIZON
+        # Only the sessions that occur in the horizon are kept (a few hundred of 10,000):
+        # when the horizon moves on, the plan is read from the store again.
+        kept = [
+            s
+            for s in (self._load() if sessions is None else sessions)
+            if _takes_part(s) and expand(s, start, end)
+        ]
         with self._lock:
-            self._index.rebuild(sessions, now - LOOKBACK, now + HORIZON)
+            self._index.rebuild(kept, start, end)
             self._arm(now)
 
     def changed(self, session: Session | None, session_id: int | None = None) -> None:
@@ -135,7 +139,7 @@ class Scheduler:
         now = self.clock.now()
         with self._lock:
             if now - self._index.start > LOOKBACK + timedelta(hours=12):
-                self._index.set_horizon(now - LOOKBACK, now + HORIZON)
+                self._move_horizon(now)
             reminder = timedelta(minutes=self.settings.reminder_minutes)
             since = min(self._checked, now)
             candidates = self._index.between(
@@ -177,7 +181,7 @@ class Scheduler:
         if self._save_checked is not None:
             self._save_checked(now)
         for occ in reminded:
-            self.events.emit(ev.Reminder(occ.session_id, occ.name, occ.starts_at))
+            self.events.emit(ev.Reminder(occ.session_id, occ.name, occ.starts_at, occ.day))
         for occ in missed:
             log.info("session %r of %s missed", occ.name, occ.day)
             self._record_missed(occ, "its time passed while Deep Work Zone was not running")
@@ -190,8 +194,16 @@ class Scheduler:
                 log.error("session %r could not start: %s", occ.name, exc)
                 self.events.emit(ev.Warning_(f"{occ.name}: {exc}", getattr(exc, "code", "start")))
         for occ in asked:
-            self.events.emit(ev.StartRequested(occ.session_id, occ.name, occ.starts_at))
+            self.events.emit(ev.StartRequested(occ.session_id, occ.name, occ.starts_at, occ.day))
         return Decision(tuple(reminded), tuple(started), tuple(asked), tuple(missed))
+
+    def _move_horizon(self, now: datetime) -> None:
+        """The index holds only the sessions of its horizon: a new one is read again."""
+        try:
+            self.rebuild()
+        except Exception as exc:  # the store unreadable for a moment: what is held moves
+            log.warning("could not read the sessions again to move the plan on: %s", exc)
+            self._index.set_horizon(now - LOOKBACK, now + HORIZON)
 
     def skip(self, session_id: int, day: object) -> None:
         """The user said no to a start that was asked for (or to a reminder)."""

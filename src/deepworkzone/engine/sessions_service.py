@@ -234,6 +234,31 @@ class SessionsService:
         with self._db() as conn:
             return [s for _raw, s in SessionsCache(conn, self.scope).sessions()]
 
+    def each_cached(self) -> Iterator[Session]:
+        """Every session known on this machine, one at a time, without the network: what
+        ``snapshot`` holds, streamed, so a caller keeping only a few (the scheduler's
+        horizon, the app's 8 days) never holds every raw answer and model at once."""
+        import json
+
+        from deepworkzone.store.db import DatabaseError, connect
+
+        try:
+            conn = connect(self.db_path)
+        except DatabaseError as exc:
+            raise EngineError("database", str(exc)) from exc
+        try:
+            rows = conn.execute(
+                "SELECT data FROM sessions WHERE scope = ? ORDER BY id", (self.scope,)
+            )
+            validate = Session.model_validate
+            for row in rows:
+                try:
+                    yield validate(json.loads(row[0]))
+                except ValueError:
+                    continue  # a row that no longer parses is skipped, as in snapshot()
+        finally:
+            conn.close()
+
     # -- edits -----------------------------------------------------------------------------
 
     @notifies

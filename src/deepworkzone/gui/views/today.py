@@ -6,7 +6,7 @@ session) and grouped off the GUI thread; each row can be started, edited and del
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QMessageBox,
     QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
+from deepworkzone.domain.occurrences import expand
 from deepworkzone.engine.history import local_zone
 from deepworkzone.gui import theme
 from deepworkzone.gui.context import AppContext
@@ -33,11 +33,17 @@ DAYS = 8
 
 
 def load_days(engine: Any) -> list:
-    """On a worker: the sessions, today's runs and the running session, grouped by day."""
+    """On a worker: the sessions, today's runs and the running session, grouped by day.
+
+    The sessions are this machine's copy (what every sync refreshes), streamed one at a
+    time: only the few that occur in these days are kept, so 10,000 sessions never sit in
+    memory here (nor go over the network once a minute)."""
     tz = local_zone()
     now = engine.clock.now()
     today = now.astimezone(tz).date()
-    sessions = engine.sessions.list().sessions
+    start = datetime.combine(today, time(0), tz)
+    end = start + timedelta(days=DAYS)
+    sessions = [s for s in engine.sessions.each_cached() if expand(s, start, end)]
     runs = engine.history.list(since=today - timedelta(days=1))
     return build_days(sessions, runs, now, tz, days=DAYS, running=engine.focus.status())
 
@@ -94,7 +100,7 @@ class TodayView(QWidget):
         self.buttons["edit"].clicked.connect(self.edit)
         self.buttons["delete"].clicked.connect(self.delete)
         sig = ctx.signals
-        for s in (sig.started, sig.ended, sig.sync_state, sig.clock_jumped):
+        for s in (sig.started, sig.ended, sig.sync_state, sig.clock_jumped, sig.sessions_changed):
             s.connect(self.refresh)
         # Statuses move with time (upcoming -> missed); a calm minute is enough.
         self._minute = QTimer(self)
@@ -176,15 +182,12 @@ class TodayView(QWidget):
         row = self.current_row()
         if row is None:
             return
-        try:
-            from deepworkzone.gui.dialogs.editor import open_editor
-        except ImportError:
-            QMessageBox.information(
-                self, self.tr("Edit"), self.tr("The editor is not available yet.")
-            )
-            return
+        from deepworkzone.gui.dialogs.editor import open_editor
+
         dialog = open_editor(self.ctx, self, session=row.session, occurrence=row.occurrence.day)
-        dialog.finished.connect(self.refresh)
+        dialog.saved.connect(lambda _edit: self.ctx.signals.sessions_changed.emit())
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def delete(self) -> None:
         row = self.current_row()
@@ -199,39 +202,21 @@ class TodayView(QWidget):
             engine.sessions.delete(sid, occurrence)
             engine.session_changed(sid)
 
-        self.ctx.bridge.run(work, on_done=self.refresh, on_error=self._failed)
+        self.ctx.bridge.run(
+            work, on_done=lambda _r: self.ctx.signals.sessions_changed.emit(), on_error=self._failed
+        )
 
     def ask_delete(self, row: Row) -> Any:
-        """None: the whole session; a date: that occurrence only; False: cancelled."""
-        box, one, every = self.delete_box(row)
-        box.exec()
-        clicked = box.clickedButton()
-        if clicked is one and one is not None:
+        """None: the whole session; a date: that occurrence only; False: cancelled. The
+        question is the editor's own (dialogs/confirm.py), so the rule lives in one place."""
+        from deepworkzone.gui.dialogs import confirm
+
+        choice = confirm.confirm_delete(self, row.session, row.occurrence.day)
+        if choice == "occurrence":
             return row.occurrence.day
-        if clicked is every:
+        if choice == "series":
             return None
         return False
-
-    def delete_box(self, row: Row) -> tuple[QMessageBox, Any, Any]:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Delete session"))
-        name = row.occurrence.name
-        if row.recurring:
-            day = row.occurrence.day.strftime("%A %-d %B")
-            box.setText(
-                self.tr("Delete “%1” on %2 only, or the whole series?")
-                .replace("%1", name)
-                .replace("%2", day)
-            )
-            one = box.addButton(self.tr("This occurrence"), QMessageBox.ButtonRole.AcceptRole)
-            every = box.addButton(self.tr("Whole series"), QMessageBox.ButtonRole.DestructiveRole)
-        else:
-            box.setText(self.tr("Delete “%1”?").replace("%1", name))
-            one = None
-            every = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        return box, one, every
 
 
 def create(ctx: AppContext, parent: QWidget | None = None) -> QWidget:
