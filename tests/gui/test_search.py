@@ -73,4 +73,5 @@ def test_the_list_comes_from_the_engine(qtbot: Any, local_ctx: Any) -> None:
     opened: list[Any] = []
     view.open_session.connect(opened.append)
     view.list.activated.emit(view.proxy.index(0, 0))
-    assert opened and opened[0].name.startswith("Write")
+    qtbot.waitUntil(lambda: bool(opened))  # the whole session, read through the bridge
+    assert opened[0].name.startswith("Write") and opened[0].duration == 30

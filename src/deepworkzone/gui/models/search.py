@@ -1,24 +1,27 @@
-"""Sessions for the search view: a list model and a proxy that applies the API's filters.
+"""Sessions for the search view: a list model of compact rows and a proxy that applies the
+API's filters.
 
-Each row keeps what the filters read, prepared once when the model is filled (the lower-cased
-name, the schedule as a domain Recurrence), so a keystroke costs one plain Python pass over
-the rows: ``SearchProxy.set_filter`` computes which rows pass, and ``filterAcceptsRow`` only
-looks the answer up. The rules are the API's (store.filters.SessionFilter.matches, which the
-server shares); ``source`` and ``org_id`` need the server and are asked of it instead.
+A row keeps only what the list paints and the filters read (no pydantic model, no raw JSON):
+the lower-cased name, the badges, the schedule as a domain Recurrence. Rows are built on a
+worker (``rows_of``), the GUI thread only swaps the list in. A keystroke is one plain Python
+pass that lists the source rows which pass (a substring test over a list of keys when only the
+keyword changed, and only over the rows that passed before when the keyword grew), then one
+reset of the proxy's row map: Qt never calls into Python per row. The rules are the API's
+(store.filters.SessionFilter.matches, which the server shares); ``source`` and ``org_id`` need
+the server and are asked of it instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
+    QStringListModel,
     Qt,
 )
 
@@ -32,29 +35,55 @@ RANGE_HORIZON = dt.timedelta(days=800)
 SHORT_RANGE_DAYS = 62
 
 
-@dataclass(frozen=True, slots=True)
 class Row:
-    session: Any
-    key: str  # casefolded name
-    public: bool
-    type: str
-    status: str
-    rule: Recurrence | None  # None: a schedule that cannot be read occurs on no day
+    """One session as the search list needs it: the fields it paints, filters on and opens
+    by (``id``), about a tenth of a Session model's memory."""
 
-    @classmethod
-    def of(cls, session: Any) -> Row:
+    __slots__ = (
+        "duration",
+        "id",
+        "is_public",
+        "is_recurring",
+        "key",
+        "name",
+        "occurrence",
+        "public",
+        "rule",
+        "schedule",
+        "status",
+        "time",
+        "type",
+    )
+
+    def __init__(self, session: Any) -> None:
+        self.id: int = session.id
+        self.name: str = session.name
+        self.key: str = session.name.casefold()
+        self.is_public = self.public = bool(session.is_public)
+        self.type: str = session.type
+        self.status: str = session.status
+        self.schedule: dt.date = session.schedule
+        self.time: str = session.time
+        self.duration: int = session.duration
+        self.is_recurring = bool(session.is_recurring)
+        self.occurrence: str | None = session.occurrence
         try:
             rule: Recurrence | None = Recurrence.from_session(session)
         except ValueError:
-            rule = None
-        return cls(
-            session,
-            session.name.casefold(),
-            bool(session.is_public),
-            session.type,
-            session.status,
-            rule,
-        )
+            rule = None  # a schedule that cannot be read occurs on no day
+        self.rule = rule
+
+    @classmethod
+    def of(cls, session: Any) -> Row:
+        return session if isinstance(session, Row) else cls(session)
+
+    def __repr__(self) -> str:
+        return f"Row({self.id}, {self.name!r})"
+
+
+def rows_of(sessions: Iterable[Any]) -> list[Row]:
+    """On a worker: the compact rows of ``sessions`` (models, or rows already)."""
+    return [Row.of(s) for s in sessions]
 
 
 def _between(rule: Recurrence | None, start: dt.date, end: dt.date) -> bool:
@@ -102,14 +131,29 @@ class SessionListModel(QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[Row] = []
+        self._keys: list[str] = []
+        self._names: list[str] = []
 
     def set_sessions(self, sessions: Sequence[Any]) -> None:
+        """Models or rows; rows built by ``rows_of`` on a worker are taken as they are."""
+        self.set_rows(rows_of(sessions))
+
+    def set_rows(self, rows: list[Row]) -> None:
+        """One reset for the whole list (the view lays out only what it shows)."""
         self.beginResetModel()
-        self._rows = [Row.of(s) for s in sessions]
+        self._rows = rows
+        self._keys = [r.key for r in rows]
+        self._names = [r.name for r in rows]
         self.endResetModel()
 
     def rows(self) -> list[Row]:
         return self._rows
+
+    def keys(self) -> list[str]:
+        return self._keys
+
+    def names(self) -> list[str]:
+        return self._names
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's API)
         return 0 if parent.isValid() else len(self._rows)
@@ -117,22 +161,37 @@ class SessionListModel(QAbstractListModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        session = self._rows[index.row()].session
-        if role == Qt.ItemDataRole.DisplayRole:
-            return session.name
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{session.name}, {session.schedule.isoformat()} {session.time}, {session.duration} min"
+        row = self._rows[index.row()]
         if role == SessionRole:
-            return session
+            return row
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.name
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{row.name}, {row.schedule.isoformat()} {row.time}, {row.duration} min"
         return None
 
 
-class SearchProxy(QSortFilterProxyModel):
+def _local(flt: SessionFilter) -> SessionFilter:
+    return SessionFilter(**{**flt.__dict__, "source": None, "org_id": None})
+
+
+class SearchProxy(QStringListModel):
+    """The source rows that pass the filter, in source order: the list the view shows.
+
+    A filtering proxy written in Python is asked for an index (or ``filterAcceptsRow``) once
+    per source row by Qt's own code, about 1 µs each from C++ into Python, which is most of
+    a keystroke over 10,000 rows. So the passing rows are listed in Python (one pass), and
+    shown through a QStringListModel of their names: the view lays the rows out in C++ and
+    calls Python only for the rows it paints (``data``). ``mapToSource`` / ``mapFromSource``
+    translate rows as a QAbstractProxyModel's would."""
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        self._source: SessionListModel | None = None
         self._filter = SessionFilter()
-        self._accepted: list[bool] | None = None  # None: everything passes
-        self.setDynamicSortFilter(False)
+        self._passed: list[int] = []
+        self._inverse: dict[int, int] | None = None
+        self._last: tuple[SessionFilter, list[int] | None] | None = None
 
     def session_filter(self) -> SessionFilter:
         return self._filter
@@ -141,28 +200,98 @@ class SearchProxy(QSortFilterProxyModel):
         self._filter = flt
         self.recompute()
 
-    def recompute(self) -> None:
-        """Decide every row in one pass, then let Qt ask row by row (a list lookup)."""
-        source = self.sourceModel()
-        local = SessionFilter(**{**self._filter.__dict__, "source": None, "org_id": None})
-        if local.is_empty or not isinstance(source, SessionListModel):
-            accepted = None
-        else:
-            accept = predicate(local)
-            accepted = [accept(row) for row in source.rows()]
-        # Qt 6.9+: the filter's state changes between begin and end (invalidateRowsFilter
-        # is deprecated); only rows are filtered, so columns are left alone.
-        self.beginFilterChange()
-        self._accepted = accepted
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+    def sourceModel(self) -> SessionListModel | None:
+        return self._source
 
-    def setSourceModel(self, model: Any) -> None:
-        super().setSourceModel(model)
-        model.modelReset.connect(self.recompute)  # new rows: decide them again
+    def setSourceModel(self, model: SessionListModel) -> None:
+        if self._source is not None:
+            self._source.modelReset.disconnect(self._source_reset)
+        self._source = model
+        model.modelReset.connect(self._source_reset)  # new rows: decide them again
+        self._source_reset()
 
-    def filterAcceptsRow(self, row: int, _parent: Index) -> bool:
-        accepted = self._accepted
-        return True if accepted is None else row < len(accepted) and accepted[row]
+    def _source_reset(self) -> None:
+        self.recompute(fresh=True)
+
+    def recompute(self, *, fresh: bool = False) -> None:
+        """Decide every row in one pass, then swap the shown list in one reset."""
+        source = self._source
+        if source is None:
+            return
+        local = _local(self._filter)
+        everything = local.is_empty
+        passed = (
+            list(range(len(source.rows())))
+            if everything
+            else self._decide(source, local, None if fresh else self._last)
+        )
+        self._last = (local, None if everything else passed)
+        self._passed, self._inverse = passed, None
+        names = source.names()
+        self.setStringList(names if everything else [names[i] for i in passed])
+
+    @staticmethod
+    def _decide(
+        source: SessionListModel,
+        flt: SessionFilter,
+        last: tuple[SessionFilter, list[int] | None] | None,
+    ) -> list[int]:
+        keyword = (flt.keyword or "").casefold()
+        rest = SessionFilter(**{**flt.__dict__, "keyword": None})
+        # Typing on: the same other filters and a longer keyword, so only the rows that
+        # passed before can pass now.
+        among: list[int] | None = None
+        if last is not None and keyword:
+            before, passed = last
+            old = (before.keyword or "").casefold()
+            if old in keyword and SessionFilter(**{**before.__dict__, "keyword": None}) == rest:
+                among = passed
+        keys, rows = source.keys(), source.rows()
+        if rest.is_empty:  # the keyword alone: a substring test over the keys
+            if among is None:
+                return [i for i, k in enumerate(keys) if keyword in k]
+            return [i for i in among if keyword in keys[i]]
+        accept = predicate(flt)
+        if among is None:
+            return [i for i, r in enumerate(rows) if accept(r)]
+        return [i for i in among if accept(rows[i])]
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        source = self._source
+        if source is None or not index.isValid():
+            return None
+        row = index.row()
+        if not 0 <= row < len(self._passed):
+            return None
+        return source.data(source.index(self._passed[row], 0), role)
+
+    def setData(self, _index: Index, _value: Any, _role: int = Qt.ItemDataRole.EditRole) -> bool:
+        return False  # a list of results, not an editor
+
+    def mapToSource(self, proxy: Index) -> QModelIndex:
+        source = self._source
+        if source is None or not proxy.isValid() or not 0 <= proxy.row() < len(self._passed):
+            return QModelIndex()
+        return source.index(self._passed[proxy.row()], 0)
+
+    def mapFromSource(self, index: Index) -> QModelIndex:
+        if not index.isValid():
+            return QModelIndex()
+        if self._inverse is None:  # built when first asked (a selection, not a keystroke)
+            self._inverse = {s: p for p, s in enumerate(self._passed)}
+        found = self._inverse.get(index.row())
+        return QModelIndex() if found is None else self.index(found, 0)
+
+    def source_row(self, row: int) -> int:
+        return self._passed[row]
 
     def session_at(self, index: Index) -> Any:
+        """The compact Row at ``index`` (its ``id`` names the session)."""
         return self.data(index, SessionRole)

@@ -28,7 +28,24 @@ from PySide6.QtWidgets import (
 )
 
 from deepworkzone.engine.sessions_service import SessionFilter
-from deepworkzone.gui.models.search import SearchProxy, SessionListModel, SessionRole
+from deepworkzone.gui.models.search import (
+    Row,
+    SearchProxy,
+    SessionListModel,
+    SessionRole,
+    rows_of,
+)
+
+
+def load_rows(engine: Any, source: str | None) -> tuple[list[Row], bool]:
+    """On a worker: the compact rows of every session the search can show, and whether they
+    are an offline copy. Everything this user may see is this machine's copy (each sync
+    refreshes it), streamed into rows without keeping a model or the raw JSON; mine or the
+    whole organisation is asked of the server."""
+    if source is None:
+        return rows_of(engine.sessions.each_cached()), False
+    listing = engine.sessions.list(SessionFilter(source=source))
+    return rows_of(listing.sessions), listing.from_cache
 
 
 class SessionDelegate(QStyledItemDelegate):
@@ -106,6 +123,7 @@ class SearchView(QWidget):
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._task: Any = None
         layout = QVBoxLayout(self)
         self.keyword = QLineEdit(self)
         self.keyword.setPlaceholderText(self.tr("Search sessions by name"))
@@ -160,12 +178,11 @@ class SearchView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.list = QListView(self)
         self.list.setUniformItemSizes(True)  # 10,000 rows: Qt measures one, not all
+        self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.list.setItemDelegate(SessionDelegate(self.list))
         self.list.setModel(self.proxy)
         self.list.setAccessibleName(self.tr("Sessions found"))
-        self.list.activated.connect(
-            lambda index: self.open_session.emit(self.proxy.session_at(index))
-        )
+        self.list.activated.connect(self._activated)
         layout.addWidget(self.list, 1)
         today = ctx.clock.now().astimezone().date()
         for edit in (self.day, self.day_start, self.day_ends):
@@ -215,26 +232,55 @@ class SearchView(QWidget):
         )
 
     def apply(self) -> None:
-        """One keystroke: the proxy decides every row once, the list shows the result."""
+        """One keystroke: the proxy decides every row once, the list shows the result; the
+        current session stays current when it still passes."""
+        current = self.proxy.session_at(self.list.currentIndex())
         self.proxy.set_filter(self.session_filter())
+        if current is not None:
+            self._select(current.id)
         self._count()
 
+    def _select(self, session_id: int) -> None:
+        for source_row, row in enumerate(self.model.rows()):
+            if row.id == session_id:
+                index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+                if index.isValid():
+                    self.list.setCurrentIndex(index)
+                return
+
     def refresh(self) -> None:
-        source = self.source.currentData()
-        self.ctx.bridge.run(
-            self.ctx.engine.sessions.list,
-            SessionFilter(source=source),
+        if self._task is not None:
+            self._task.cancel()  # only the newest answer is shown
+        self._task = self.ctx.bridge.run(
+            load_rows,
+            self.ctx.engine,
+            self.source.currentData(),
             on_done=self._loaded,
             on_error=self._error,
         )
 
     def set_sessions(self, sessions: list[Any]) -> None:
-        self.model.set_sessions(sessions)
+        """Session models or compact rows (rows come ready from the worker)."""
+        self.model.set_rows(rows_of(sessions))
         self.apply()
 
-    def _loaded(self, listing: Any) -> None:
-        self.set_sessions(listing.sessions)
-        if listing.from_cache:
+    def _activated(self, index: QModelIndex) -> None:
+        """The shell edits a whole Session: read it through the bridge, then hand it on."""
+        row = self.proxy.session_at(index)
+        if row is None:
+            return
+        self.ctx.bridge.run(
+            self.ctx.engine.sessions.get,
+            row.id,
+            on_done=lambda edit: edit.session is not None and self.open_session.emit(edit.session),
+            on_error=self._error,
+        )
+
+    def _loaded(self, result: tuple[list[Row], bool]) -> None:
+        self._task = None
+        rows, from_cache = result
+        self.set_sessions(rows)
+        if from_cache:
             self.count.setText(
                 self.count.text() + "  " + self.tr("(offline: from this machine's copy)")
             )
