@@ -372,6 +372,7 @@ class FocusService:
             if (hand_over or run.request.strict) and self.clock.now() < run.ends_at:
                 self.timers.cancel(END_JOB)
                 self._run = None
+                run.runner.detach()
                 log.info("session %r left in place until %s", run.request.name, run.ends_at)
                 return None
             return self._finish(run, "ended_early", reason)

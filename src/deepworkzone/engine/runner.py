@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 # Losing these degrades a session but must not cancel it: the sites are still blocked.
 OPTIONAL_KINDS = frozenset({"slack", "teams", "system_proxy", "apps"})
+# Changes that live in this process (a thread, a listening socket), gone when it exits.
+IN_PROCESS_KINDS = frozenset({"proxy", "apps"})
 
 
 class StartFailed(Exception):
@@ -160,6 +162,19 @@ class FocusRunner:
     @property
     def applied_effects(self) -> list[Effect]:
         return list(self._applied)
+
+    def detach(self) -> None:
+        """Leave the session's changes in place for another process (strict mode, a hand-over)
+        but stop what lives only in this one: the blocking proxy and the app watcher would end
+        with the process anyway. Their journal entries stay; undoing them later is a no-op."""
+        for effect in self._applied:
+            if effect.kind in IN_PROCESS_KINDS:
+                try:
+                    effect.undo()
+                except Exception as exc:
+                    log.warning("%s did not stop cleanly: %s", _label(effect.kind), exc)
+        self._applied.clear()
+        self._finished = True
 
     def request_stop(self) -> None:
         """Safe from signal handlers and other threads."""
