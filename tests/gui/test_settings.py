@@ -1,4 +1,5 @@
-"""Settings: values round trip through core.settings and QSettings (theme); sign in to the
+"""Settings: values round trip through core.settings (the theme too, moved over from the
+window's QSettings once); sign in to the
 real server with a token and out again; errors shown in the dialog."""
 
 from __future__ import annotations
@@ -7,7 +8,8 @@ from typing import Any
 
 from deepworkzone.core.settings import load_settings
 from deepworkzone.engine import account
-from deepworkzone.gui.dialogs.settings import THEME_KEY, open_settings
+from deepworkzone.gui import theme
+from deepworkzone.gui.dialogs.settings import open_settings
 from deepworkzone.gui.main_window import window_settings
 from tests.gui.conftest import wait_for
 
@@ -34,7 +36,8 @@ def test_settings_round_trip(qtbot: Any, local_ctx: Any) -> None:
     saved = load_settings()
     assert (saved.blocking_method, saved.reminder_minutes, saved.start_mode) == ("both", 10, "ask")
     assert sorted(saved.default_categories) == ["gaming", "news"]
-    assert window_settings().value(THEME_KEY) == "light"
+    assert saved.theme == "light" and theme.setting() == "light"
+    assert not window_settings().contains(theme.OLD_THEME_KEY)
     assert local_ctx.engine.settings.reminder_minutes == 10  # the running engine follows
 
     again = _dialog(qtbot, local_ctx)
@@ -82,3 +85,16 @@ def test_escape_closes(qtbot: Any, local_ctx: Any) -> None:
     d = _dialog(qtbot, local_ctx)
     qtbot.keyClick(d, Qt.Key.Key_Escape)
     assert not d.isVisible()
+
+
+def test_a_theme_kept_in_the_window_settings_moves_to_core_settings(qtbot: Any) -> None:
+    qs = window_settings()
+    qs.setValue(theme.OLD_THEME_KEY, "dark")
+    assert load_settings().theme == "system"
+    theme.migrate_window_theme(qs)
+    assert load_settings().theme == "dark" and theme.setting() == "dark"
+    assert not window_settings().contains(theme.OLD_THEME_KEY)
+    # A choice already in core settings wins over a stale window key.
+    qs.setValue(theme.OLD_THEME_KEY, "light")
+    theme.migrate_window_theme(qs)
+    assert load_settings().theme == "dark"

@@ -97,15 +97,29 @@ def test_deleting_one_occurrence_of_a_series_keeps_the_others(qtbot: Any, local_
     assert view.model.rows() == []
 
 
-def test_the_delete_question_offers_occurrence_or_series(qtbot: Any, local_ctx: Any) -> None:
+def test_delete_asks_the_one_confirm_delete_question(
+    qtbot: Any, local_ctx: Any, monkeypatch: Any
+) -> None:
+    """The Today view asks dialogs/confirm.py's question (one place for the rule), and maps
+    its answer to the engine's delete."""
+    from deepworkzone.gui.dialogs import confirm
+
     ctx = local_ctx
     today = ctx.clock.now().date()
     create(ctx, name="Daily", is_recurring=1, occurrence="daily", recurring_start=today.isoformat())
     create(ctx, name="Once", time="11:00 AM")
     view = _view(qtbot, ctx)
+    assert not hasattr(view, "delete_box")
     daily, once = sorted(view.model.days()[0].rows, key=lambda r: r.occurrence.name)
-    box, one, every = view.delete_box(daily)
-    assert (one.text(), every.text()) == ("This occurrence", "Whole series")
-    assert "only, or the whole series" in box.text()
-    box, one, every = view.delete_box(once)
-    assert one is None and every.text() == "Delete"
+    asked: list[Any] = []
+    answers = iter(["occurrence", "series", None])
+
+    def fake(parent: Any, session: Any, occurrence: Any) -> Any:
+        asked.append((parent, session.name, occurrence))
+        return next(answers)
+
+    monkeypatch.setattr(confirm, "confirm_delete", fake)
+    assert view.ask_delete(daily) == daily.occurrence.day
+    assert view.ask_delete(once) is None
+    assert view.ask_delete(once) is False
+    assert asked[0] == (view, "Daily", daily.occurrence.day)

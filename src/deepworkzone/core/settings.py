@@ -41,6 +41,7 @@ class Settings(BaseModel):
     emergency_exits: int = Field(1, ge=0, le=100, description="strict-mode exits per period")
     emergency_exit_days: int = Field(7, ge=1, le=365)
     default_categories: list[str] = Field(default_factory=lambda: ["social-media", "video"])
+    theme: Literal["system", "light", "dark"] = "system"
 
 
 def load_settings(paths: AppPaths | None = None) -> Settings:

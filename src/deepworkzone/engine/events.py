@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,7 @@ class Reminder:
     session_id: int
     name: str
     starts_at: datetime
+    day: date | None = None  # the occurrence's day (what ``scheduler.skip`` takes)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class StartRequested:
     session_id: int
     name: str
     starts_at: datetime
+    day: date | None = None  # the occurrence's day (what ``scheduler.skip`` takes)
 
 
 @dataclass(frozen=True)

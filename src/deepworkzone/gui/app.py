@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
@@ -28,10 +29,11 @@ from deepworkzone.gui.widgets.messages import error_text, show_error
 log = logging.getLogger(__name__)
 
 
-def theme_mode(engine: Engine, settings: Any) -> str:
-    """The theme setting: core settings when they have one, else the window settings."""
-    mode = getattr(engine.settings, "theme", None) or settings.value("appearance/theme", "system")
-    return str(mode) if mode in theme.THEMES else "system"
+def build_engine() -> Engine:
+    """The app's engine for the account saved now: a server's, or local only."""
+    from deepworkzone.engine.sessions_service import open_sessions
+
+    return Engine(open_sessions())
 
 
 class Shell(QObject):
@@ -45,9 +47,11 @@ class Shell(QObject):
         host: Any = None,
         tray: bool | None = None,
         start_engine: bool = True,
+        make_engine: Callable[[], Engine] = build_engine,
     ) -> None:
         super().__init__()
         self.app, self.engine, self.host = app, engine, host
+        self.make_engine = make_engine
         bridge = Bridge(self)
         signals = EngineSignals(engine.events, self)
         self.ctx = AppContext(engine, bridge, signals, engine.clock)
@@ -57,11 +61,16 @@ class Shell(QObject):
             tray = QSystemTrayIcon.isSystemTrayAvailable()
         self.tray = Tray(self.ctx, self.show_window, self.request_quit, self) if tray else None
         self.window = MainWindow(self.ctx, request_quit=self.request_quit, keep_in_tray=bool(tray))
-        self.notifier = Notifier(signals, self.tray.icon if self.tray else None, self)
+        self.window.account_changed.connect(self.rebuild_engine)
+        self.notifier = Notifier(self.ctx, self.tray.icon if self.tray else None, self)
+        self.window.add_prompt(self.notifier.prompt)
         self.started = False
         self.quitting = False
+        self.swaps = 0  # engines built again after an account change (tests wait on it)
         if self.tray is not None and QSystemTrayIcon.isSystemTrayAvailable():
             self.tray.show()
+        if self.tray is not None:  # a notification clicked: the window, with its question
+            self.tray.icon.messageClicked.connect(self.show_window)
         if start_engine:
             bridge.run(engine.start, on_done=self._engine_started, on_error=self._start_failed)
 
@@ -71,6 +80,32 @@ class Shell(QObject):
         today = self.window.pages.get("today")
         if today is not None:
             today.refresh()
+
+    def rebuild_engine(self) -> None:
+        """Signed in or out: the old engine goes (a running session is handed over, not
+        ended), a new one is built for the saved account and started, all on a worker; then
+        the context, the control socket and the views move to it."""
+        old, make = self.engine, self.make_engine
+
+        def swap() -> Engine:
+            old.shutdown("the account changed", hand_over=True)
+            new = make()
+            new.start()
+            return new
+
+        self.ctx.bridge.run(swap, on_done=self._swapped, on_error=self._start_failed)
+
+    def _swapped(self, engine: Engine) -> None:
+        self.engine = self.ctx.engine = engine
+        self.ctx.clock = engine.clock
+        if self.ctx.live is not None:
+            self.ctx.live.engine = engine
+            self.ctx.live.refresh()
+        self.ctx.signals.attach(engine.events)
+        if self.host is not None:
+            self.host.engine = engine  # the CLI's status/stop/extend reach the new one
+        self.window.engine_changed()
+        self.swaps += 1
 
     def _start_failed(self, exc: BaseException) -> None:
         show_error(self.window, exc, self.tr("Deep Work Zone could not start its schedule"))
@@ -115,18 +150,22 @@ def _refuse(text: str) -> int:
     return 1
 
 
-def main(argv: list[str] | None = None) -> int:
+def startup(argv: list[str] | None = None) -> Shell | int:
+    """Everything up to the event loop: one instance (taking over from a running agent), the
+    engine started with the session it left, the window shown. An exit code on refusal."""
     from deepworkzone.engine.agent import Host, running_instance, take_over_from_agent
     from deepworkzone.engine.errors import EngineError
     from deepworkzone.engine.instance_lock import AlreadyRunning
-    from deepworkzone.engine.sessions_service import open_sessions
+    from deepworkzone.gui.translations import install_translators
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    assert isinstance(app, QApplication)
     app.setApplicationName("Deep Work Zone")
     app.setOrganizationName("DeepWorkZone")
     app.setDesktopFileName("deepworkzone")
     app.setWindowIcon(theme.app_icon())
     app.setQuitOnLastWindowClosed(False)  # the tray (or the quit rule) decides
+    install_translators(app)
 
     holder = running_instance()
     if holder is not None and holder.kind == "app":
@@ -140,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             ).replace("%1", str(holder.pid))
         )
     try:
-        engine = Engine(open_sessions())
+        engine = build_engine()
     except EngineError as exc:
         return _refuse(error_text(exc))
     host = Host(engine, "app")
@@ -153,11 +192,19 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     settings = window_settings()
-    theme.apply_theme(app, theme_mode(engine, settings))
-    theme.follow_system(app, lambda: theme_mode(engine, settings))
+    theme.migrate_window_theme(settings)
+    theme.apply_theme(app, theme.setting())
+    theme.follow_system(app, theme.setting)
     shell = Shell(app, engine, host=host)
     shell.window.show()
     app.aboutToQuit.connect(shell.quit)
+    return shell
+
+
+def main(argv: list[str] | None = None) -> int:
+    shell = startup(argv)
+    if isinstance(shell, int):
+        return shell
     # Ctrl-C in the terminal that started the app: quit cleanly, like the menu.
     import signal
 
@@ -165,4 +212,4 @@ def main(argv: list[str] | None = None) -> int:
     timer = QTimer()
     timer.start(500)  # lets Python see the signal while Qt's loop runs
     timer.timeout.connect(lambda: None)
-    return app.exec()
+    return shell.app.exec()

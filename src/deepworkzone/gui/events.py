@@ -28,6 +28,9 @@ class EngineSignals(QObject):
     clock_jumped = Signal(object)  # ev.ClockJumped
     warning = Signal(object)  # ev.Warning_
     any_event = Signal(object)  # every event, after its own signal
+    # Not an engine event: the app changed sessions (an edit, a delete, another account).
+    # The main window refreshes every view that is open on it.
+    sessions_changed = Signal()
 
     _raw = Signal(object)
 

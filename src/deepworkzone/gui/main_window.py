@@ -9,14 +9,13 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -28,6 +27,7 @@ from deepworkzone.gui import theme
 from deepworkzone.gui.context import AppContext
 from deepworkzone.gui.widgets.banner import Banner
 from deepworkzone.gui.widgets.messages import error_text
+from deepworkzone.gui.window_actions import WindowActions
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,9 @@ def placeholder(text: str, parent: QWidget) -> QWidget:
     return label
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, WindowActions):
+    account_changed = Signal()  # signed in or out in the settings: the shell rebuilds its engine
+
     def __init__(
         self, ctx: AppContext, *, request_quit: Callable[[], None], keep_in_tray: bool = False
     ):
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow):
         self._menus()
         ctx.signals.sync_state.connect(self.show_sync)
         ctx.signals.started.connect(lambda _e: self.show_view("focus"))
+        ctx.signals.sessions_changed.connect(self.refresh_views)
         ctx.bridge.failed.connect(lambda e: self.statusBar().showMessage(error_text(e), 10_000))
         self._restore()
 
@@ -110,6 +113,7 @@ class MainWindow(QMainWindow):
         self.banner = Banner(right)
         col.addWidget(self.banner)
         col.addWidget(self.stack, 1)
+        self._column = col
         self.splitter = QSplitter(self)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(right)
@@ -192,7 +196,27 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(old)
         old.deleteLater()
         self.pages[key] = widget
+        if hasattr(widget, "open_session"):  # Search: a double-clicked session is edited
+            widget.open_session.connect(self.edit_session)
         return widget
+
+    def refresh_views(self) -> None:
+        """After an edit, a delete or another account: every view made so far loads again."""
+        for widget in self.pages.values():
+            refresh = getattr(widget, "refresh", None)
+            if callable(refresh):
+                refresh()
+
+    def add_prompt(self, widget: QWidget) -> None:
+        """A non-modal question bar (Start / Skip) between the banner and the views."""
+        self._column.insertWidget(1, widget)
+
+    def engine_changed(self) -> None:
+        """The shell swapped ctx.engine (another account): the status bar and the views."""
+        can_sync = self.ctx.engine.sessions.can("sync")
+        self.sync_label.setText(self.tr("Online") if can_sync else self.tr("Local only"))
+        self.banner.hide()
+        self.ctx.signals.sessions_changed.emit()
 
     def show_view(self, key: str) -> QWidget:
         row = [v[0] for v in VIEWS].index(key)
@@ -205,38 +229,6 @@ class MainWindow(QMainWindow):
     def current_view(self) -> str:
         return VIEWS[max(self.sidebar.currentRow(), 0)][0]
 
-    # -- dialogs ---------------------------------------------------------------------------
-
-    def new_session(self) -> None:
-        try:
-            from deepworkzone.gui.dialogs.editor import open_editor
-        except ImportError:
-            QMessageBox.information(
-                self, self.tr("New session"), self.tr("The session editor is not available yet.")
-            )
-            return
-        dialog = open_editor(self.ctx, self)
-        today = self.pages.get("today")
-        if today is not None and hasattr(today, "refresh"):
-            dialog.finished.connect(today.refresh)
-
-    def open_settings(self) -> None:
-        try:
-            from deepworkzone.gui.dialogs.settings import open_settings
-        except ImportError:
-            QMessageBox.information(
-                self, self.tr("Settings"), self.tr("Settings are not available yet.")
-            )
-            return
-        open_settings(self.ctx, self)
-
-    def about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About Deep Work Zone"),
-            self.tr("Deep Work Zone: timed deep-work sessions that block distractions."),
-        )
-
     # -- state -----------------------------------------------------------------------------
 
     def show_sync(self, state: Any) -> None:
@@ -246,38 +238,6 @@ class MainWindow(QMainWindow):
         else:
             self.banner.show_offline(state.offline_since or self.ctx.clock.now(), state.outbox)
             self.sync_label.setText(self.tr("Offline"))
-
-    def confirm_quit(self) -> bool:
-        """Quitting while a session runs says what happens, and asks."""
-        live = self.ctx.live
-        if live is None or not live.running or not live.focus.here:
-            return True
-        status = live.focus
-        ends = status.ends_at.astimezone().strftime("%H:%M")
-        if status.strict:
-            text = (
-                self.tr(
-                    "“%1” is a strict session. Quitting keeps its blocks until %2; they are put back the next time Deep Work Zone starts after that."
-                )
-                .replace("%1", status.name)
-                .replace("%2", ends)
-            )
-        else:
-            text = (
-                self.tr(
-                    "“%1” is running until %2. Quitting ends it now and removes every block and snooze."
-                )
-                .replace("%1", status.name)
-                .replace("%2", ends)
-            )
-        answer = QMessageBox.question(
-            self,
-            self.tr("Quit Deep Work Zone?"),
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Yes
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save()

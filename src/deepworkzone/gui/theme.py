@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
@@ -17,6 +18,7 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
 THEMES = ("system", "light", "dark")
+OLD_THEME_KEY = "appearance/theme"  # where the window settings kept it before core settings
 ACCENT = QColor("#3b63f0")
 _SIZES = (16, 20, 24, 32, 48, 64)
 
@@ -125,6 +127,31 @@ def apply_theme(app: QApplication, mode: str = "system") -> str:
         app.setStyle("Fusion")
         app.setPalette(_dark_palette() if dark else _light_palette())
     return "dark" if dark else "light"
+
+
+def setting() -> str:
+    """The ``theme`` of the app's settings (core/settings.py), shared with the settings
+    dialog; a small file read, at start-up and when the system's scheme changes."""
+    from deepworkzone.core.settings import load_settings
+
+    mode = load_settings().theme
+    return mode if mode in THEMES else "system"
+
+
+def migrate_window_theme(window_settings: Any) -> None:
+    """Once: a theme chosen before it moved to core settings (the window's QSettings key)
+    becomes the ``theme`` setting, unless that was already set; the old key goes."""
+    from deepworkzone.core.settings import load_settings, save_settings
+
+    if not window_settings.contains(OLD_THEME_KEY):
+        return
+    old = str(window_settings.value(OLD_THEME_KEY, "system"))
+    settings = load_settings()
+    if old in THEMES and settings.theme == "system":
+        settings.theme = old  # type: ignore[assignment]
+        save_settings(settings)
+    window_settings.remove(OLD_THEME_KEY)
+    window_settings.sync()
 
 
 def follow_system(app: QApplication, mode_of: object) -> None:

@@ -1,8 +1,8 @@
 """Settings: account, blocking, connections, reminders and auto-start, theme.
 
 Every read and write of core.settings, the keyring and the server goes through the bridge.
-The theme is the window's own preference (QSettings "appearance/theme", which the shell
-reads at start-up); the rest lives in core.settings, shared with the CLI and the agent.
+Everything, the theme included, lives in core.settings, shared with the CLI and the agent
+(gui/theme.py reads the theme from there and moves an older window-settings choice over).
 Errors appear in the dialog's message line, never as a traceback.
 """
 
@@ -34,9 +34,8 @@ from deepworkzone.gui.dialogs.settings_pages import (
     RemindersPage,
 )
 
-THEME_KEY = "appearance/theme"
 PAGES = ("account", "blocking", "connections", "reminders", "appearance")
-FIELDS = ("blocking_method", "default_categories", "reminder_minutes", "start_mode")
+FIELDS = ("blocking_method", "default_categories", "reminder_minutes", "start_mode", "theme")
 
 
 def read_settings() -> dict[str, Any]:
@@ -102,19 +101,10 @@ class SettingsDialog(QDialog):
         self.account.upload.connect(self._upload)
         self.connections.disconnect.connect(self._disconnect)
         self.connections.connect_slack.connect(self._connect_slack)
-        theme = str(self._window_settings().value(THEME_KEY, "system"))
-        self.appearance.theme.setCurrentIndex(max(self.appearance.theme.findData(theme), 0))
         self.loaded: dict[str, Any] | None = None
         ctx.bridge.run(catalog.categories, on_done=self._categories, on_error=self.show_error)
         self.reload()
         self.refresh_connections()
-
-    def _window_settings(self) -> Any:
-        if self.ctx.window_settings is not None:
-            return self.ctx.window_settings
-        from deepworkzone.gui.main_window import window_settings
-
-        return window_settings()
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -126,6 +116,7 @@ class SettingsDialog(QDialog):
         self.account.set_state(values["server_url"], values["local_count"])
         self.blocking.load(values)
         self.reminders.load(values)
+        self.appearance.load(values)
         self.ok_button.setEnabled(True)
 
     def _categories(self, infos: list[Any]) -> None:
@@ -143,12 +134,9 @@ class SettingsDialog(QDialog):
     # -- saving ----------------------------------------------------------------------------------
 
     def values(self) -> dict[str, Any]:
-        return {**self.blocking.values(), **self.reminders.values()}
+        return {**self.blocking.values(), **self.reminders.values(), **self.appearance.values()}
 
     def save(self) -> None:
-        theme = self.appearance.theme.currentData()
-        self._window_settings().setValue(THEME_KEY, theme)
-        self._apply_theme(theme)
         self.ok_button.setEnabled(False)
         self.ctx.bridge.run(
             write_settings, self.values(), on_done=self._written, on_error=self._write_failed
@@ -156,8 +144,13 @@ class SettingsDialog(QDialog):
 
     def _written(self, settings: Any) -> None:
         # The running engine reads these on its next plan (reminders, start mode, method).
+        engine = self.ctx.engine
         for name in FIELDS:
-            setattr(self.ctx.engine.settings, name, getattr(settings, name))
+            setattr(engine.settings, name, getattr(settings, name))
+        plan = engine.scheduler.settings  # reminders and "ask first" from the next look on
+        plan.reminder_minutes = settings.reminder_minutes
+        plan.auto_start = settings.start_mode == "auto"
+        self._apply_theme(settings.theme)
         self.saved.emit(settings)
         self.accept()
 

@@ -216,3 +216,9 @@ class AppearancePage(QWidget):
         ):
             self.theme.addItem(text, key)
         form.addRow(self.tr("&Theme"), self.theme)
+
+    def load(self, values: dict[str, Any]) -> None:
+        self.theme.setCurrentIndex(max(self.theme.findData(values.get("theme", "system")), 0))
+
+    def values(self) -> dict[str, Any]:
+        return {"theme": self.theme.currentData()}

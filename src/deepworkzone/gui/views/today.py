@@ -183,11 +183,11 @@ class TodayView(QWidget):
         if row is None:
             return
         from deepworkzone.gui.dialogs.editor import open_editor
+        from deepworkzone.gui.window_actions import open_dialog
 
         dialog = open_editor(self.ctx, self, session=row.session, occurrence=row.occurrence.day)
         dialog.saved.connect(lambda _edit: self.ctx.signals.sessions_changed.emit())
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        open_dialog(self.ctx, dialog)
 
     def delete(self) -> None:
         row = self.current_row()
