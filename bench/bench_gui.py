@@ -1,7 +1,16 @@
-"""The desktop app: cold start to the first painted main window, against a bare QWidget
-app in the same run, and resident memory with 10,000 sessions.
+"""The desktop app, each figure against a baseline measured in the same run:
 
-    python bench/bench_gui.py [--runs 5]      (QT_QPA_PLATFORM=offscreen unless DISPLAY is set)
+- cold start to the first painted main window, against a bare QWidget app;
+- resident memory with 10,000 sessions (Today loaded, then Search opened too), against the
+  bare QWidget app and the app with no sessions;
+- GUI-thread stalls during a full sync of 10,000 sessions from the real server (a child
+  process on loopback, seeded as bench_sync.py seeds it): a QTimer on the GUI thread every
+  10 ms records how late each firing is; the worst gap and p99 while ``engine.sync_now()``
+  runs through the bridge and Today and Search refresh with the result, against the same
+  probe over the same window with no sync.
+
+    python bench/bench_gui.py [--runs 5] [--sessions 10000] [--only start,memory,sync]
+    (QT_QPA_PLATFORM=offscreen unless DISPLAY is set)
 
 Each start is a fresh interpreter (a cold start as the user sees it, imports included),
 timed from spawning it to the first Paint event of its top-level window.
@@ -43,15 +52,24 @@ def rss():
 
 def after_paint():
     if kind != "app-10k":
-        app.quit()
+        if os.environ.get("BENCH_RSS"):
+            QTimer.singleShot(300, lambda: (print("RSS", json.dumps({"rss_mb": rss()}), flush=True), app.quit()))
+        else:
+            app.quit()
         return
     today = shell.window.show_view("today")
+    out = {}
     def check():
-        if today.loaded:
-            print("RSS", json.dumps({"rss_mb": rss(), "rows": len(today.model.rows())}), flush=True)
-            app.quit()
+        if today.loaded and not shell.ctx.bridge.busy:
+            out.update(rss_mb=rss(), rows=len(today.model.rows()))
+            search = shell.window.show_view("search")
+            search.loaded.connect(lambda: QTimer.singleShot(300, searched))
         else:
             QTimer.singleShot(50, check)
+    def searched():
+        out.update(rss_search_mb=rss(), search_rows=shell.window.page("search").model.rowCount())
+        print("RSS", json.dumps(out), flush=True)
+        app.quit()
     check()
 
 if kind == "bare":
@@ -70,6 +88,111 @@ app.exec()
 if kind != "bare":
     shell.quit()
 """
+
+# The GUI thread's probe: a 10 ms precise timer; each firing records how late it came.
+PROBE = r"""
+import time
+from PySide6.QtCore import QTimer, Qt
+
+class Probe:
+    def __init__(self, interval_ms=10):
+        self.interval = interval_ms / 1000
+        self.gaps = []
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._tick)
+        self.last = None
+
+    def start(self):
+        self.gaps, self.last = [], time.perf_counter()
+        self.timer.start()
+
+    def stop(self):
+        self.timer.stop()
+        return self.gaps
+
+    def _tick(self):
+        now = time.perf_counter()
+        self.gaps.append(max(now - self.last - self.interval, 0.0) * 1000)
+        self.last = now
+"""
+
+CHILD_SYNC = (
+    PROBE
+    + r"""
+import json, os, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from deepworkzone.api.config import Connection
+from deepworkzone.engine.engine import Engine
+from deepworkzone.engine.sessions_service import SessionsService
+from deepworkzone.gui.app import Shell
+
+url, token, window_s = sys.argv[1], sys.argv[2], float(sys.argv[3])
+app = QApplication(sys.argv[:1])
+engine = Engine(SessionsService(Connection(url, token)))
+shell = Shell(app, engine, tray=False, start_engine=False)
+shell.window.show()
+today = shell.window.show_view("today")
+search = shell.window.show_view("search")
+shell.window.show_view("today")
+probe = Probe()
+result = {}
+state = {}
+
+def settle(then):
+    # every bridge call returned and the event queue drained
+    if shell.ctx.bridge.busy:
+        QTimer.singleShot(20, lambda: settle(then))
+    else:
+        QTimer.singleShot(200, then)
+
+def baseline():
+    probe.start()
+    QTimer.singleShot(int(window_s * 1000), baseline_done)
+
+def baseline_done():
+    result["baseline"] = probe.stop()
+    settle(sync)
+
+def sync():
+    state["today"], state["searched"] = today.loaded, 0
+    search.loaded.connect(lambda: state.__setitem__("searched", state["searched"] + 1))
+    probe.start()
+    state["t0"] = time.perf_counter()
+    shell.ctx.bridge.run(engine.sync_now, on_done=synced, on_error=lambda e: fail(repr(e)))
+
+def synced(sync_state):
+    result["sync_s"] = time.perf_counter() - state["t0"]
+    result["online"] = bool(sync_state.online and not sync_state.error)
+    wait_views()
+
+def wait_views():
+    # Today and Search refresh on the sync's event; done once both have shown the result
+    if today.loaded > state["today"] and state["searched"] and not shell.ctx.bridge.busy:
+        result["views_s"] = time.perf_counter() - state["t0"]
+        QTimer.singleShot(max(int(window_s * 1000) - int(result["views_s"] * 1000), 200), done)
+    else:
+        QTimer.singleShot(10, wait_views)
+
+def done():
+    result["sync"] = probe.stop()
+    result["rows"] = search.model.rowCount()
+    result["today_rows"] = len(today.model.rows())
+    print("SYNC", json.dumps(result), flush=True)
+    app.quit()
+
+def fail(text):
+    print("SYNC", json.dumps({"error": text}), flush=True)
+    app.quit()
+
+settle(baseline)
+app.exec()
+shell.quit()
+os._exit(0)  # PySide's teardown at exit can crash after the answer is out; nothing to keep
+"""
+)
 
 
 def seed(home: Path, count: int) -> float:
@@ -103,16 +226,10 @@ def seed(home: Path, count: int) -> float:
     return time.perf_counter() - t0
 
 
-def start(kind: str, home: Path) -> tuple[float, dict]:
-    env = dict(
-        os.environ,
-        DEEPWORKZONE_HOME=str(home),
-        DEEPWORKZONE_HOSTS_FILE=str(home / "hosts"),
-        DEEPWORKZONE_SYSTEM_PROXY="off",
-        DEEPWORKZONE_SECRETS="file",
-    )
-    if not env.get("DISPLAY"):
-        env["QT_QPA_PLATFORM"] = "offscreen"
+def start(kind: str, home: Path, *, rss: bool = False) -> tuple[float, dict]:
+    env = app_env(home)
+    if rss:
+        env["BENCH_RSS"] = "1"
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD, kind], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
@@ -129,34 +246,126 @@ def start(kind: str, home: Path) -> tuple[float, dict]:
     return painted, extra
 
 
+def start_server(folder: Path, count: int) -> tuple[subprocess.Popen, str, str, float]:
+    """The real server in a child process on loopback (its own GIL, as in production),
+    seeded with ``count`` sessions the way bench_sync.py seeds them."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_sessions_list import seed as seed_server
+
+    db_url = f"sqlite:///{folder / 'server.db'}"
+    t0 = time.perf_counter()
+    token = seed_server(db_url, count)
+    seeded = time.perf_counter() - t0
+    child = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "bench_sync.py"), "--serve", db_url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    real, _bare = json.loads(child.stdout.readline())
+    return child, f"http://127.0.0.1:{real}", token, seeded
+
+
+def app_env(home: Path) -> dict[str, str]:
+    env = dict(
+        os.environ,
+        DEEPWORKZONE_HOME=str(home),
+        DEEPWORKZONE_HOSTS_FILE=str(home / "hosts"),
+        DEEPWORKZONE_SYSTEM_PROXY="off",
+        DEEPWORKZONE_SECRETS="file",
+    )
+    if not env.get("DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
+
+
+def sync_probe(home: Path, url: str, token: str, window_s: float) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD_SYNC, url, token, str(window_s)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=app_env(home),
+        cwd=ROOT,
+        timeout=300,
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith("SYNC"):
+            return json.loads(line[5:])
+    raise SystemExit(f"sync probe: no result (exit {proc.returncode})")
+
+
+def gap_stats(gaps: list[float]) -> tuple[float, float, int]:
+    """Worst gap, p99 and the number of firings, in ms."""
+    ordered = sorted(gaps)
+    return ordered[-1], ordered[max(int(len(ordered) * 0.99) - 1, 0)], len(ordered)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sessions", type=int, default=10_000)
+    parser.add_argument("--only", default="start,memory,sync")
+    parser.add_argument("--window", type=float, default=4.0, help="probe window, seconds")
     args = parser.parse_args()
+    only = set(args.only.split(","))
     tmp = Path(tempfile.mkdtemp(prefix="dwz-bench-gui-"))
-    empty, full = tmp / "empty", tmp / "full"
-    for home in (empty, full):
+    empty, full, synced = tmp / "empty", tmp / "full", tmp / "synced"
+    for home in (empty, full, synced):
         home.mkdir()
         (home / "hosts").write_text("127.0.0.1 localhost\n")
-    seeded = seed(full, args.sessions)
-    print(f"seeded {args.sessions} sessions in {seeded:.1f} s")
-    times: dict[str, list[float]] = {"bare": [], "app": []}
-    for _ in range(args.runs):  # interleaved, so both see the same machine load
-        for kind, home in (("bare", empty), ("app", empty)):
-            times[kind].append(start(kind, home)[0])
-    for kind, values in times.items():
+    if "start" in only:
+        times: dict[str, list[float]] = {"bare": [], "app": []}
+        for _ in range(args.runs):  # interleaved, so both see the same machine load
+            for kind, home in (("bare", empty), ("app", empty)):
+                times[kind].append(start(kind, home)[0])
+        for kind, values in times.items():
+            print(
+                f"{kind:5s} first paint: median {statistics.median(values) * 1000:.0f} ms "
+                f"(min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})"
+            )
+        ratio = statistics.median(times["app"]) / statistics.median(times["bare"])
+        print(f"app / bare: {ratio:.2f}x")
+    if "memory" in only:
+        seeded = seed(full, args.sessions)
+        print(f"seeded {args.sessions} local sessions in {seeded:.1f} s")
+        bare = [start("bare", empty, rss=True)[1]["rss_mb"] for _ in range(2)]
+        none = [start("app", empty, rss=True)[1]["rss_mb"] for _ in range(2)]
+        many = [start("app-10k", full)[1] for _ in range(2)]
         print(
-            f"{kind:5s} first paint: median {statistics.median(values) * 1000:.0f} ms "
-            f"(min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})"
+            f"RSS: bare QWidget app {min(bare):.0f} MB; the app with no sessions {min(none):.0f} MB"
         )
-    ratio = statistics.median(times["app"]) / statistics.median(times["bare"])
-    print(f"app / bare: {ratio:.2f}x")
-    painted, extra = start("app-10k", full)
-    print(
-        f"app with {args.sessions} sessions: first paint {painted * 1000:.0f} ms, "
-        f"RSS after Today loaded {extra.get('rss_mb', 0):.0f} MB ({extra.get('rows')} rows shown)"
-    )
+        for extra in many:
+            print(
+                f"RSS with {args.sessions} sessions: Today loaded {extra['rss_mb']:.0f} MB "
+                f"({extra['rows']} rows shown); Search opened too "
+                f"{extra['rss_search_mb']:.0f} MB ({extra['search_rows']} rows)"
+            )
+    if "sync" in only:
+        child, url, token, seeded = start_server(tmp, args.sessions)
+        try:
+            print(f"seeded {args.sessions} sessions on the server in {seeded:.1f} s")
+            result = sync_probe(synced, url, token, args.window)
+        finally:
+            assert child.stdin is not None
+            child.stdin.close()
+            child.wait(timeout=30)
+        if "error" in result:
+            raise SystemExit(f"sync failed: {result['error']}")
+        worst, p99, n = gap_stats(result["sync"])
+        b_worst, b_p99, b_n = gap_stats(result["baseline"])
+        print(
+            f"full sync of {result['rows']} sessions: sync_now {result['sync_s']:.2f} s, views "
+            f"refreshed at {result['views_s']:.2f} s (online {result['online']}, Today "
+            f"{result['today_rows']} rows)"
+        )
+        print(
+            f"GUI-thread gaps during the sync: worst {worst:.1f} ms, p99 {p99:.1f} ms ({n} ticks)"
+        )
+        print(
+            f"baseline, no sync:               worst {b_worst:.1f} ms, p99 {b_p99:.1f} ms ({b_n} ticks)"
+        )
+        print(f"target: no stall over 50 ms: {'met' if worst < 50 else 'NOT met'}")
 
 
 if __name__ == "__main__":

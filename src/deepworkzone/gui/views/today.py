@@ -7,6 +7,7 @@ session) and grouped off the GUI thread; each row can be started, edited and del
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from time import perf_counter, sleep
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
@@ -30,6 +31,8 @@ from deepworkzone.gui.widgets.badges import SessionDelegate
 from deepworkzone.gui.widgets.messages import show_error
 
 DAYS = 8
+EXPAND_BUDGET_S = 0.008
+YIELD_EVERY = 200
 
 
 def load_days(engine: Any) -> list:
@@ -43,7 +46,12 @@ def load_days(engine: Any) -> list:
     today = now.astimezone(tz).date()
     start = datetime.combine(today, time(0), tz)
     end = start + timedelta(days=DAYS)
-    sessions = [s for s in engine.sessions.each_cached() if expand(s, start, end)]
+    sessions = []
+    for n, s in enumerate(engine.sessions.each_cached(), 1):
+        if expand(s, start, end):
+            sessions.append(s)
+        if not n % YIELD_EVERY:
+            sleep(0)  # let the GUI thread take the GIL: no long stall behind this loop
     runs = engine.history.list(since=today - timedelta(days=1))
     return build_days(sessions, runs, now, tz, days=DAYS, running=engine.focus.status())
 
@@ -88,12 +96,17 @@ class TodayView(QWidget):
         self.tree.setMouseTracking(True)
         self.tree.setFrameShape(QTreeView.Shape.NoFrame)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Per item, not per pixel: per pixel Qt measures every row (a call into Python each,
+        # thousands with 10,000 sessions) to size the scroll bar; per item only what shows.
+        self.tree.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
         self.tree.setItemDelegate(SessionDelegate(self._today, self.tree))
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.doubleClicked.connect(lambda _i: self.edit())
-        self.model.modelReset.connect(self.tree.expandAll)
+        # Every day open, a few days per turn of the event loop: one expandAll over thousands
+        # of rows is one long stall of the GUI thread (Qt asks the model per row).
+        self._expanding = 0
+        self.model.modelReset.connect(self._expand_days)
         self.tree.selectionModel().selectionChanged.connect(self._selection)
         layout.addWidget(self.tree, 1)
         self.buttons["start"].clicked.connect(self.start_now)
@@ -130,6 +143,21 @@ class TodayView(QWidget):
             self.select(current.occurrence.key)
         self._selection()
 
+    def _expand_days(self, first: int = 0, generation: int | None = None) -> None:
+        if generation is None:
+            self._expanding += 1
+            generation = self._expanding
+        elif generation != self._expanding:
+            return  # a newer load started its own
+        began = perf_counter()
+        for d in range(first, self.model.rowCount()):
+            if d > first and perf_counter() - began > EXPAND_BUDGET_S:
+                QTimer.singleShot(0, lambda d=d: self._expand_days(d, generation))
+                return
+            self.tree.setExpanded(self.model.index(d, 0), True)
+            # Lay this day out now (its rows' heights), not all days at the next paint.
+            self.tree.executeDelayedItemsLayout()
+
     def _failed(self, exc: BaseException) -> None:
         self.loaded += 1
         show_error(self, exc)
@@ -141,12 +169,10 @@ class TodayView(QWidget):
         return index.data(RowRole) if index.isValid() else None
 
     def select(self, key: tuple) -> bool:
-        for d in range(self.model.rowCount()):
-            parent = self.model.index(d, 0)
-            for r in range(self.model.rowCount(parent)):
-                index = self.model.index(r, 0, parent)
-                if index.data(RowRole).occurrence.key == key:
-                    self.tree.setCurrentIndex(index)
+        for d, day in enumerate(self.model.days()):  # plain Python: no Qt call per row
+            for r, row in enumerate(day.rows):
+                if row.occurrence.key == key:
+                    self.tree.setCurrentIndex(self.model.index(r, 0, self.model.index(d, 0)))
                     return True
         return False
 
