@@ -7,17 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 
 class WindowActions:
-    """Mixed into MainWindow after QMainWindow (which provides ``tr``); needs ``self.ctx``
-    (AppContext) and ``self.account_changed`` (a Signal)."""
+    """Mixed into MainWindow after QMainWindow; needs ``self.ctx`` (AppContext) and
+    ``self.account_changed`` (a Signal). Strings are in the "MainWindow" context, the one
+    ``self.tr`` would use at run time, so lupdate and the translator agree."""
 
     ctx: Any
     account_changed: Any
-    tr: Any
     dialog: QDialog | None = None  # the last dialog opened (tests look at it)
 
     # -- the editor ------------------------------------------------------------------------
@@ -52,8 +52,10 @@ class WindowActions:
     def about(self) -> None:
         QMessageBox.about(
             self,  # type: ignore[arg-type]
-            self.tr("About Deep Work Zone"),
-            self.tr("Deep Work Zone: timed deep-work sessions that block distractions."),
+            QCoreApplication.translate("MainWindow", "About Deep Work Zone"),
+            QCoreApplication.translate(
+                "MainWindow", "Deep Work Zone: timed deep-work sessions that block distractions."
+            ),
         )
 
     # -- quitting --------------------------------------------------------------------------
@@ -67,23 +69,25 @@ class WindowActions:
         ends = status.ends_at.astimezone().strftime("%H:%M")
         if status.strict:
             text = (
-                self.tr(
-                    "“%1” is a strict session. Quitting keeps its blocks until %2; they are put back the next time Deep Work Zone starts after that."
+                QCoreApplication.translate(
+                    "MainWindow",
+                    "“%1” is a strict session. Quitting keeps its blocks until %2; they are put back the next time Deep Work Zone starts after that.",
                 )
                 .replace("%1", status.name)
                 .replace("%2", ends)
             )
         else:
             text = (
-                self.tr(
-                    "“%1” is running until %2. Quitting ends it now and removes every block and snooze."
+                QCoreApplication.translate(
+                    "MainWindow",
+                    "“%1” is running until %2. Quitting ends it now and removes every block and snooze.",
                 )
                 .replace("%1", status.name)
                 .replace("%2", ends)
             )
         answer = QMessageBox.question(
             self,  # type: ignore[arg-type]
-            self.tr("Quit Deep Work Zone?"),
+            QCoreApplication.translate("MainWindow", "Quit Deep Work Zone?"),
             text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
