@@ -43,8 +43,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     engine = Engine(open_sessions(retries=4, timeout=20.0))
     say = (lambda line: None) if args.quiet else _say
     say(f"Deep Work Zone agent started ({engine.sessions.server_url or 'local sessions only'}).")
-    run_agent(engine, stop=stop, on_event=lambda event: say(describe(event)))
-    say("Deep Work Zone agent stopped; everything was put back.")
+    handed_over = run_agent(engine, stop=stop, on_event=lambda event: say(describe(event)))
+    if handed_over:
+        say("Deep Work Zone agent handed over to the desktop app; a running session goes on there.")
+    else:
+        say("Deep Work Zone agent stopped; everything was put back.")
     return 0
 
 

@@ -131,8 +131,9 @@ def run_agent(
     stop: threading.Event,
     on_event: Callable[[Any], None] | None = None,
     socket_path: Path | None = None,
-) -> None:
-    """``deepworkzone run``: until ``stop`` is set (SIGTERM, SIGINT), then put back."""
+) -> bool:
+    """``deepworkzone run``: until ``stop`` is set (SIGTERM, SIGINT), then put back. True
+    when it left because the desktop app took over (a running session stays in place)."""
     host = Host(engine, "agent", socket_path=socket_path)
     host.on_handover = stop.set
     host.open()
@@ -149,6 +150,7 @@ def run_agent(
             if unsubscribe:
                 unsubscribe()
     log.info("agent stopped")
+    return host.handed_over.is_set()
 
 
 def running_instance() -> LockHolder | None:

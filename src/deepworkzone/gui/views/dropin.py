@@ -40,7 +40,8 @@ class DropIn:
 
 
 def load_dropins(sessions: Any, now: dt.datetime) -> list[DropIn]:
-    """On a worker: today's public drop-ins that have not ended yet, soonest first."""
+    """On a worker: today's public drop-ins that have not ended yet, soonest first, each
+    with my participation (a handful of sessions: one read each)."""
     today = now.astimezone().date()
     listing = sessions.list(SessionFilter(type="drop-in", channel="public", date=today))
     out = []
@@ -51,8 +52,20 @@ def load_dropins(sessions: Any, now: dt.datetime) -> list[DropIn]:
             continue
         ends = starts + dt.timedelta(minutes=s.duration)
         if ends > now:
-            out.append(DropIn(s, today, starts, ends))
+            out.append(DropIn(with_participation(sessions, s), today, starts, ends))
     return sorted(out, key=lambda d: d.starts_at)
+
+
+def with_participation(sessions: Any, session: Any) -> Any:
+    """The list leaves out my participation; one session read has it (whether I joined,
+    here or anywhere else). Offline, the listed session as it is."""
+    if getattr(session, "participation", None) is not None:
+        return session
+    try:
+        edit = sessions.get(session.id)
+    except Exception:  # offline or gone: the list's copy still shows the session
+        return session
+    return edit.session if edit.session is not None else session
 
 
 class DropInView(QWidget):
@@ -63,7 +76,8 @@ class DropInView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.dropins: list[DropIn] = []
-        self.joined: set[tuple[int, dt.date]] = set()
+        # Join/Leave answered since the last load; otherwise the server's participation.
+        self.joined: dict[tuple[int, dt.date], bool] = {}
         layout = QVBoxLayout(self)
         self.message = WrapLabel("", self)
         self.message.setVisible(False)
@@ -140,6 +154,7 @@ class DropInView(QWidget):
         current = self.current()
         key = (current.session.id, current.day) if current else None
         self.dropins = dropins
+        self.joined.clear()  # the server's answer is newer than any click
         now = self.ctx.clock.now()
         self.list.blockSignals(True)
         self.list.clear()
@@ -184,10 +199,18 @@ class DropInView(QWidget):
             return
         self.title.setText(d.session.name)
         self.when.setText(self._when(d, self.ctx.clock.now()))
-        joined = (d.session.id, d.day) in self.joined
+        joined = self.is_joined(d)
         self.join_button.setEnabled(not joined)
         self.leave_button.setEnabled(joined)
         self.load_participants()
+
+    def is_joined(self, d: DropIn) -> bool:
+        """Whether I am in it: my last Join/Leave here, else the server's participation."""
+        key = (d.session.id, d.day)
+        if key in self.joined:
+            return self.joined[key]
+        part = getattr(d.session, "participation", None)
+        return bool(part is not None and part.joined)
 
     def load_participants(self) -> None:
         d = self.current()
@@ -220,7 +243,7 @@ class DropInView(QWidget):
         key = (d.session.id, d.day)
 
         def done(_edit: Any) -> None:
-            (self.joined.add if joined else self.joined.discard)(key)
+            self.joined[key] = joined
             self._selected()
 
         self.join_button.setEnabled(False)
