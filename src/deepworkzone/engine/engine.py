@@ -282,8 +282,7 @@ class Engine:
         except Exception as exc:
             log.warning("could not record session %s as completed: %s", session_id, exc)
             return
-        if self._started and self.sessions.can("sync"):
-            threading.Thread(target=self.sync_now, name="dwz-sync", daemon=True).start()
+        self._sync_soon()
 
     def _already_handled(self, occ: Occurrence) -> bool:
         if self.history.has_run(self.sessions.scope, occ.session_id, occ.day):
@@ -345,6 +344,13 @@ class Engine:
         else:  # deleted, or one occurrence of it: what is left, from the store
             self.session_changed(session_id)
         self._signature = _safe_signature(self.sessions)
+        self._sync_soon()
+
+    def _sync_soon(self) -> None:
+        """A sync off the caller's thread (an edit, a completed run): queued edits go out
+        at once instead of at the next interval."""
+        if self._started and self.sessions.can("sync"):
+            threading.Thread(target=self.sync_now, name="dwz-sync", daemon=True).start()
 
     def session_changed(self, session_id: int) -> None:
         """After an edit through this engine: plan that session again."""
