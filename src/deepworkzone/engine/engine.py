@@ -28,6 +28,7 @@ from deepworkzone.engine.focus_service import FocusService, FocusStatus, RunOutc
 from deepworkzone.engine.history import HistoryService, open_history
 from deepworkzone.engine.requests import request_for_session
 from deepworkzone.engine.scheduler import Scheduler, ScheduleSettings
+from deepworkzone.engine.scheduler_state import CheckedMark
 from deepworkzone.engine.sessions_service import SessionsService
 from deepworkzone.engine.timers import Timers
 from deepworkzone.store.journal import Journal
@@ -40,7 +41,6 @@ HEARTBEAT_SECONDS = 15.0
 # Wall time moving this much more (or less) than monotonic time between two heartbeats is a
 # suspend, a resume or a clock change.
 JUMP_THRESHOLD = 30.0
-CHECKED_KEY = "scheduler_checked_at"
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,7 @@ class Engine:
             on_finished=self._finished,
             emergency_allowed=self._emergency_allowed,
         )
+        self._checked = CheckedMark(sessions.db_path, sessions.scope)
         self.scheduler = Scheduler(
             timers=self.timers,
             events=self.events,
@@ -100,8 +101,8 @@ class Engine:
                 auto_start=self.settings.start_mode == "auto",
                 late_start_min_minutes=self.settings.late_start_min_minutes,
             ),
-            checked_since=self._load_checked(),
-            save_checked=self._save_checked,
+            checked_since=self._checked.load(),
+            save_checked=self._checked.save,
         )
         self._last_wall = clock.now()
         self._last_mono = clock.monotonic()
@@ -111,7 +112,6 @@ class Engine:
         self._merged: list[tuple[Occurrence, datetime]] = []
         self._sync_service: Any = None
         self._signature: tuple[int, str] | None = None
-        self._saved_checked: datetime | None = None
         self._started = False
 
     # -- life ------------------------------------------------------------------------------
@@ -360,44 +360,6 @@ class Engine:
             self.scheduler.changed(None, session_id)
             return
         self.scheduler.changed(edit.session, session_id)
-
-    # -- the scheduler's state across restarts --------------------------------------------
-
-    def _load_checked(self) -> datetime | None:
-        from deepworkzone.store.db import connect
-
-        try:
-            conn = connect(self.sessions.db_path)
-        except Exception:
-            return None
-        try:
-            row = conn.execute(
-                "SELECT value FROM meta WHERE key = ?", (self._checked_key(),)
-            ).fetchone()
-        finally:
-            conn.close()
-        return datetime.fromisoformat(row[0]) if row else None
-
-    def _save_checked(self, moment: datetime) -> None:
-        from deepworkzone.store.db import connect
-
-        # Kept to the minute: the idle agent should not write every heartbeat.
-        last = self._saved_checked
-        if last is not None and timedelta(0) <= moment - last < timedelta(seconds=60):
-            return
-        self._saved_checked = moment
-        conn = connect(self.sessions.db_path)
-        try:
-            conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (self._checked_key(), moment.astimezone(UTC).isoformat()),
-            )
-        finally:
-            conn.close()
-
-    def _checked_key(self) -> str:
-        return f"{CHECKED_KEY}:{self.sessions.scope}"
 
 
 def _safe_signature(sessions: SessionsService) -> tuple[int, str] | None:
