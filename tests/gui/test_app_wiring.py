@@ -79,6 +79,10 @@ def test_search_opens_the_editor_for_its_session(qtbot: Any, shell: Any) -> None
     dialog = shell.window.dialog
     assert isinstance(dialog, SessionEditor) and dialog.isVisible()
     assert dialog.general.name.text() == "Write the report"
+    _settle(qtbot, ctx)
+    # A delete from the editor refreshes the views too.
+    with qtbot.waitSignal(ctx.signals.sessions_changed, timeout=2_000):
+        dialog.deleted.emit((sid, "series"))
     dialog.reject()
 
 

@@ -49,9 +49,14 @@ def _kind(status: dict[str, Any] | None) -> str | None:
 
 
 def test_the_app_takes_over_a_running_session_from_the_agent(
-    qtbot: Any, tmp_path: Path, isolated_home: Path
+    qtbot: Any, tmp_path: Path, isolated_home: Path, monkeypatch: Any
 ) -> None:
+    from PySide6.QtWidgets import QApplication
+
     from deepworkzone.gui import app as gui_app
+
+    # No event loop runs here: the app's exit(0) at quit must not reach pytest-qt's.
+    monkeypatch.setattr(QApplication.instance(), "exit", lambda *_a: None)
 
     hosts = Path(os.environ["DEEPWORKZONE_HOSTS_FILE"])
     original = hosts.read_bytes()

@@ -28,11 +28,8 @@ class WindowActions:
     def edit_session(self, session: Any = None, occurrence: dt.date | None = None) -> QDialog:
         """The editor for ``session`` (None: a new one), shown without blocking; once saved,
         every open view refreshes."""
-        from deepworkzone.gui.dialogs.editor import open_editor
-
-        dialog = open_editor(self.ctx, self, session=session, occurrence=occurrence)  # type: ignore[arg-type]
-        dialog.saved.connect(lambda _edit: self.ctx.signals.sessions_changed.emit())  # type: ignore[attr-defined]
-        self._open(dialog)
+        dialog = open_session_editor(self.ctx, self, session, occurrence)  # type: ignore[arg-type]
+        self.dialog = dialog
         return dialog
 
     # -- settings and about ----------------------------------------------------------------
@@ -107,3 +104,18 @@ def open_dialog(ctx: Any, dialog: QDialog) -> None:
 
     dialog.finished.connect(lambda _result: dispose())
     dialog.open()
+
+
+def open_session_editor(
+    ctx: Any, parent: Any, session: Any = None, occurrence: dt.date | None = None
+) -> QDialog:
+    """The editor, shown without blocking, from any view: a save or a delete in it tells
+    every open view (``sessions_changed``)."""
+    from deepworkzone.gui.dialogs.editor import open_editor
+
+    dialog = open_editor(ctx, parent, session=session, occurrence=occurrence)
+    changed = ctx.signals.sessions_changed
+    dialog.saved.connect(lambda _edit: changed.emit())  # type: ignore[attr-defined]
+    dialog.deleted.connect(lambda _what: changed.emit())  # type: ignore[attr-defined]
+    open_dialog(ctx, dialog)
+    return dialog

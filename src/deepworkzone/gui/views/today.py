@@ -208,12 +208,9 @@ class TodayView(QWidget):
         row = self.current_row()
         if row is None:
             return
-        from deepworkzone.gui.dialogs.editor import open_editor
-        from deepworkzone.gui.window_actions import open_dialog
+        from deepworkzone.gui.window_actions import open_session_editor
 
-        dialog = open_editor(self.ctx, self, session=row.session, occurrence=row.occurrence.day)
-        dialog.saved.connect(lambda _edit: self.ctx.signals.sessions_changed.emit())
-        open_dialog(self.ctx, dialog)
+        open_session_editor(self.ctx, self, row.session, row.occurrence.day)
 
     def delete(self) -> None:
         row = self.current_row()
