@@ -426,57 +426,57 @@
 <context>
     <name>DropInView</name>
     <message>
-        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="73"/>
+        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="87"/>
         <source>Drop-in sessions today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="84"/>
+        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="98"/>
         <source>In this session:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="86"/>
+        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="100"/>
         <source>Participants</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="91"/>
+        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="105"/>
         <source>&amp;Join</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="92"/>
+        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="106"/>
         <source>&amp;Leave</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="130"/>
+        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="144"/>
         <source>Drop-in sessions are shared through a server: sign in under Settings to see and join them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="155"/>
+        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="170"/>
         <source>No public drop-in sessions are running or starting later today.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="169"/>
+        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="184"/>
         <source>Running now · until {end}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="172"/>
+        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="187"/>
         <source>Starts in {n} min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="174"/>
+        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="189"/>
         <source>Today {start}–{end}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="181"/>
+        <location filename="../../src/deepworkzone/gui/views/dropin.py" line="196"/>
         <source>Drop-in sessions</source>
         <translation type="unfinished"></translation>
     </message>
@@ -865,27 +865,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/window_actions.py" line="55"/>
+        <location filename="../../src/deepworkzone/gui/window_actions.py" line="52"/>
         <source>About Deep Work Zone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/window_actions.py" line="56"/>
+        <location filename="../../src/deepworkzone/gui/window_actions.py" line="53"/>
         <source>Deep Work Zone: timed deep-work sessions that block distractions.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/window_actions.py" line="72"/>
+        <location filename="../../src/deepworkzone/gui/window_actions.py" line="69"/>
         <source>“%1” is a strict session. Quitting keeps its blocks until %2; they are put back the next time Deep Work Zone starts after that.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/window_actions.py" line="81"/>
+        <location filename="../../src/deepworkzone/gui/window_actions.py" line="78"/>
         <source>“%1” is running until %2. Quitting ends it now and removes every block and snooze.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/window_actions.py" line="90"/>
+        <location filename="../../src/deepworkzone/gui/window_actions.py" line="87"/>
         <source>Quit Deep Work Zone?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1521,12 +1521,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/app.py" line="178"/>
+        <location filename="../../src/deepworkzone/gui/app.py" line="179"/>
         <source>A focus session runs in a terminal (process %1). Stop it there, or wait for it to end, then open Deep Work Zone again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/deepworkzone/gui/app.py" line="190"/>
+        <location filename="../../src/deepworkzone/gui/app.py" line="193"/>
         <source>Deep Work Zone is already running (%1).</source>
         <translation type="unfinished"></translation>
     </message>

@@ -170,12 +170,15 @@ def startup(argv: list[str] | None = None) -> Shell | int:
     holder = running_instance()
     if holder is not None and holder.kind == "app":
         return _refuse(
-            app.tr("Deep Work Zone is already open (process %1).").replace("%1", str(holder.pid))
+            QApplication.translate("app", "Deep Work Zone is already open (process %1).").replace(
+                "%1", str(holder.pid)
+            )
         )
     if holder is not None and not take_over_from_agent():
         return _refuse(
-            app.tr(
-                "A focus session runs in a terminal (process %1). Stop it there, or wait for it to end, then open Deep Work Zone again."
+            QApplication.translate(
+                "app",
+                "A focus session runs in a terminal (process %1). Stop it there, or wait for it to end, then open Deep Work Zone again.",
             ).replace("%1", str(holder.pid))
         )
     try:
@@ -187,7 +190,7 @@ def startup(argv: list[str] | None = None) -> Shell | int:
         host.open()
     except AlreadyRunning as exc:
         return _refuse(
-            app.tr("Deep Work Zone is already running (%1).").replace(
+            QApplication.translate("app", "Deep Work Zone is already running (%1).").replace(
                 "%1", str(exc.data.get("kind", "?"))
             )
         )
