@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from deepworkzone.cli.errors import UserError
+from deepworkzone.cli.output import format_id
 from deepworkzone.cli.session_args import session_id
 
 
@@ -124,7 +125,8 @@ def _print_status(answer: dict[str, Any]) -> None:
         print("Deep Work Zone is not running in the background (`deepworkzone run` starts it).")
     nxt = answer.get("next")
     if nxt:
-        print(f"Next: {nxt['name']!r} (session {nxt['session_id']}) at {_when(nxt['starts_at'])}")
+        sid = format_id(nxt["session_id"])
+        print(f"Next: {nxt['name']!r} (session {sid}) at {_when(nxt['starts_at'])}")
     sync = answer.get("sync") or {}
     if sync.get("online") is False:
         since = sync.get("offline_since")

@@ -208,10 +208,13 @@ def main(argv: list[str] | None = None) -> int:
     shell = startup(argv)
     if isinstance(shell, int):
         return shell
-    # Ctrl-C in the terminal that started the app: quit cleanly, like the menu.
+    # Ctrl-C in the terminal, SIGTERM at log-out or from a service manager, SIGHUP when the
+    # terminal goes: quit cleanly, like the menu (blocks put back; strict mode aside).
     import signal
 
-    signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, shell.quit))
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: QTimer.singleShot(0, shell.quit))
     timer = QTimer()
     timer.start(500)  # lets Python see the signal while Qt's loop runs
     timer.timeout.connect(lambda: None)
