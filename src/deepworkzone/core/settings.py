@@ -10,10 +10,11 @@ import json
 import logging
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from deepworkzone.core.fsutil import atomic_write
 from deepworkzone.core.paths import AppPaths, app_paths
+from deepworkzone.domain.hostnames import InvalidDomain, normalise_domain
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,23 @@ class Settings(BaseModel):
     emergency_exits: int = Field(1, ge=0, le=100, description="strict-mode exits per period")
     emergency_exit_days: int = Field(7, ge=1, le=365)
     default_categories: list[str] = Field(default_factory=lambda: ["social-media", "video"])
+    default_urls: list[str] = Field(
+        default_factory=list, description="sites a quick session blocks besides the categories"
+    )
+    default_allow: list[str] = Field(default_factory=list, description="sites never blocked")
     theme: Literal["system", "light", "dark"] = "system"
+
+    @field_validator("default_urls", "default_allow")
+    @classmethod
+    def _domains(cls, value: list[str]) -> list[str]:
+        """Each entry in normal form (domain.hostnames' rules), once; the first bad one refused."""
+        out: dict[str, None] = {}
+        for entry in value:
+            try:
+                out.setdefault(normalise_domain(entry), None)
+            except InvalidDomain as exc:
+                raise ValueError(str(exc)) from None
+        return list(out)
 
 
 def load_settings(paths: AppPaths | None = None) -> Settings:

@@ -56,7 +56,8 @@ def quick_request(
     strict: bool = False,
     settings: Settings | None = None,
 ) -> FocusRequest:
-    """A session started now. With nothing chosen to block, the default categories."""
+    """A session started now. With nothing chosen to block, the default categories and
+    sites (settings.default_urls); with no sites to allow, settings.default_allow."""
     settings = settings or load_settings()
     request = base_request(settings)
     request.name = name or "Focus"
@@ -68,8 +69,9 @@ def quick_request(
     request.system_proxy = settings.set_system_proxy and system_proxy
     cats, sites = list(categories), list(urls)
     if not (cats or sites or allowlist):
-        cats = list(settings.default_categories)
-    request.categories, request.urls, request.allow = cats, sites, list(allow)
+        cats, sites = list(settings.default_categories), list(settings.default_urls)
+    allowed = list(allow) or list(settings.default_allow)
+    request.categories, request.urls, request.allow = cats, sites, allowed
     request.mode = "allowlist" if allowlist else ("preset" if cats else "custom")
     request.snooze = list(snooze)
     request.strict = strict
