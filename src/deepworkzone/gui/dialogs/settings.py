@@ -1,4 +1,4 @@
-"""Settings: account, blocking, connections, reminders and auto-start, theme.
+"""Settings: account, blocking (with start at login), connections, reminders, theme.
 
 Every read and write of core.settings, the keyring and the server goes through the bridge.
 Everything, the theme included, lives in core.settings, shared with the CLI and the agent
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deepworkzone.core.settings import load_settings, save_settings
-from deepworkzone.engine import account, catalog, connections
-from deepworkzone.gui.dialogs.field_errors import error_label
+from deepworkzone.core.settings import Settings, load_settings, save_settings
+from deepworkzone.engine import account, autostart, catalog, connections, helper_status
+from deepworkzone.gui.dialogs.field_errors import FieldErrors, error_label, pydantic_fields
 from deepworkzone.gui.dialogs.settings_pages import (
     AccountPage,
     AppearancePage,
@@ -35,7 +36,16 @@ from deepworkzone.gui.dialogs.settings_pages import (
 )
 
 PAGES = ("account", "blocking", "connections", "reminders", "appearance")
-FIELDS = ("blocking_method", "default_categories", "reminder_minutes", "start_mode", "theme")
+FIELDS = (
+    "blocking_method",
+    "default_categories",
+    "default_urls",
+    "default_allow",
+    "reminder_minutes",
+    "start_mode",
+    "theme",
+)
+SITE_FIELDS = ("default_urls", "default_allow")  # checked before saving, errors by the field
 
 
 def read_settings() -> dict[str, Any]:
@@ -44,16 +54,20 @@ def read_settings() -> dict[str, Any]:
     out = {name: getattr(settings, name) for name in FIELDS}
     out["server_url"] = account.default_server()
     out["local_count"] = account.local_session_count()
+    out["autostart"] = autostart.status()
     return out
 
 
 def write_settings(values: dict[str, Any]) -> Any:
-    """Only the fields this dialog owns are changed; the rest of the file is kept."""
+    """Only the fields this dialog owns are changed; the rest of the file is kept.
+    ``values["autostart"]``, when there, turns the login entry on or off."""
     settings = load_settings()
     for name in FIELDS:
         if name in values:
             setattr(settings, name, values[name])  # validate_assignment: a bad value raises
     save_settings(settings)
+    if "autostart" in values:
+        autostart.set_enabled(bool(values["autostart"]))
     return settings
 
 
@@ -101,8 +115,14 @@ class SettingsDialog(QDialog):
         self.account.upload.connect(self._upload)
         self.connections.disconnect.connect(self._disconnect)
         self.connections.connect_slack.connect(self._connect_slack)
+        self.field_errors = FieldErrors(self.message)
+        for name, label in self.blocking.field_labels().items():
+            self.field_errors.register(name, label)
         self.loaded: dict[str, Any] | None = None
         ctx.bridge.run(catalog.categories, on_done=self._categories, on_error=self.show_error)
+        ctx.bridge.run(
+            helper_status.helper_status, on_done=self.blocking.set_helper, on_error=self.show_error
+        )
         self.reload()
         self.refresh_connections()
 
@@ -137,9 +157,16 @@ class SettingsDialog(QDialog):
         return {**self.blocking.values(), **self.reminders.values(), **self.appearance.values()}
 
     def save(self) -> None:
+        values = self.values()
+        try:
+            Settings.model_validate({name: values[name] for name in SITE_FIELDS})
+        except ValidationError as exc:
+            self._show_fields(exc)
+            return
+        self.field_errors.clear()
         self.ok_button.setEnabled(False)
         self.ctx.bridge.run(
-            write_settings, self.values(), on_done=self._written, on_error=self._write_failed
+            write_settings, values, on_done=self._written, on_error=self._write_failed
         )
 
     def _written(self, settings: Any) -> None:
@@ -156,7 +183,15 @@ class SettingsDialog(QDialog):
 
     def _write_failed(self, exc: BaseException) -> None:
         self.ok_button.setEnabled(True)
-        self.show_error(exc)
+        if isinstance(exc, ValidationError):
+            self._show_fields(exc)
+        else:
+            self.show_error(exc)
+
+    def _show_fields(self, exc: ValidationError) -> None:
+        used = self.field_errors.show(pydantic_fields(exc))
+        if any(label is not self.message for label in used):
+            self.tabs.setCurrentWidget(self.blocking)
 
     def _apply_theme(self, mode: str) -> None:
         from deepworkzone.gui import theme

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deepworkzone.gui.dialogs.field_errors import error_label
 from deepworkzone.gui.widgets.chips import CategoryChips
 from deepworkzone.gui.widgets.wrap_label import WrapLabel
 
@@ -99,6 +102,36 @@ class AccountPage(QWidget):
         self.status.setText(text)
 
 
+def _entries(text: str) -> list[str]:
+    """One site per line (commas and spaces separate them too); blank lines dropped."""
+    return [part for part in text.replace(",", " ").split() if part]
+
+
+class SitesField(QWidget):
+    """A list of sites, one per line, with its own error line under it."""
+
+    def __init__(self, title: str, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel(title, self)
+        self.edit = QPlainTextEdit(self)
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setTabChangesFocus(True)
+        self.edit.setFixedHeight(self.edit.fontMetrics().lineSpacing() * 4 + 12)
+        self.label.setBuddy(self.edit)
+        self.error = error_label(self)
+        for widget in (self.label, self.edit, self.error):
+            layout.addWidget(widget)
+        self.edit.textChanged.connect(lambda: self.error.setVisible(False))
+
+    def set_sites(self, sites: list[str]) -> None:
+        self.edit.setPlainText("\n".join(sites))
+
+    def sites(self) -> list[str]:
+        return _entries(self.edit.toPlainText())
+
+
 class BlockingPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,23 +145,68 @@ class BlockingPage(QWidget):
         ):
             self.method.addItem(text, key)
         form.addRow(self.tr("Block &with"), self.method)
+        self.helper = WrapLabel(self.tr("checking…"), self)
+        self.helper.setAccessibleName(self.tr("Hosts helper"))
+        self.helper.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.tr("Hosts helper"), self.helper)
         layout.addLayout(form)
         label = QLabel(self.tr("Categories a quick session blocks:"), self)
         layout.addWidget(label)
         self.categories = CategoryChips(self)
         self.categories.setAccessibleName(self.tr("Default categories"))
         layout.addWidget(self.categories)
+        self.urls = SitesField(
+            self.tr("Sites a quick session &also blocks (one per line):"), "reddit.com", self
+        )
+        self.urls.edit.setAccessibleName(self.tr("Default blocked sites"))
+        self.allow = SitesField(
+            self.tr("Sites &never blocked (one per line):"), "docs.python.org", self
+        )
+        self.allow.edit.setAccessibleName(self.tr("Sites never blocked"))
+        layout.addWidget(self.urls)
+        layout.addWidget(self.allow)
+        self.autostart = QCheckBox(self.tr("&Start Deep Work Zone when I log in"), self)
+        self.autostart.setEnabled(False)  # until its state has been read
+        layout.addWidget(self.autostart)
         layout.addStretch(1)
+        self.loaded_autostart: bool | None = None
+
+    def field_labels(self) -> dict[str, QLabel]:
+        return {"default_urls": self.urls.error, "default_allow": self.allow.error}
 
     def load(self, values: dict[str, Any]) -> None:
         self.method.setCurrentIndex(max(self.method.findData(values["blocking_method"]), 0))
         self.categories.set_selected(values["default_categories"])
+        self.urls.set_sites(values.get("default_urls", []))
+        self.allow.set_sites(values.get("default_allow", []))
+        autostart = values.get("autostart")
+        if autostart is not None:
+            self.loaded_autostart = bool(autostart.enabled)
+            self.autostart.setChecked(self.loaded_autostart)
+            self.autostart.setEnabled(bool(autostart.supported))
+            if not autostart.supported:
+                self.autostart.setToolTip(self.tr("Set up by the installer on this system."))
+
+    def set_helper(self, status: Any) -> None:
+        self.helper.setText(str(status.sentence))
+        if status.looked_in:
+            self.helper.setToolTip(
+                self.tr("Looked in: {places}").format(places=", ".join(status.looked_in))
+            )
 
     def values(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "blocking_method": self.method.currentData(),
             "default_categories": self.categories.selected(),
+            "default_urls": self.urls.sites(),
+            "default_allow": self.allow.sites(),
         }
+        if (
+            self.loaded_autostart is not None
+            and self.autostart.isChecked() != self.loaded_autostart
+        ):
+            out["autostart"] = self.autostart.isChecked()
+        return out
 
 
 class ConnectionsPage(QWidget):
