@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -87,6 +88,7 @@ target.show()
 app.exec()
 if kind != "bare":
     shell.quit()
+os._exit(0)  # PySide's teardown at exit can hang or crash after the answer is out
 """
 
 # The GUI thread's probe: a 10 ms precise timer; each firing records how late it came.
@@ -235,12 +237,21 @@ def start(kind: str, home: Path, *, rss: bool = False) -> tuple[float, dict]:
         [sys.executable, "-c", CHILD, kind], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
     )
     painted, extra = None, {}
+    want_rss = rss or kind == "app-10k"
     for line in proc.stdout:  # type: ignore[union-attr]
         if line.startswith("PAINTED") and painted is None:
             painted = time.perf_counter() - t0
+            if not want_rss:
+                break
         elif line.startswith("RSS"):
             extra = json.loads(line[4:])
-    proc.wait(120)
+            break
+    # Not waiting for EOF: a helper the app started may hold the pipe open after it exits.
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
     if painted is None:
         raise SystemExit(f"{kind}: no paint (exit {proc.returncode})")
     return painted, extra
@@ -331,7 +342,11 @@ def main() -> None:
         print(f"seeded {args.sessions} local sessions in {seeded:.1f} s")
         bare = [start("bare", empty, rss=True)[1]["rss_mb"] for _ in range(2)]
         none = [start("app", empty, rss=True)[1]["rss_mb"] for _ in range(2)]
-        many = [start("app-10k", full)[1] for _ in range(2)]
+        # Each run on its own copy of the seeded store, as the first start sees it.
+        copies = [tmp / f"full-{i}" for i in range(2)]
+        for copy in copies:
+            shutil.copytree(full, copy)
+        many = [start("app-10k", copy)[1] for copy in copies]
         print(
             f"RSS: bare QWidget app {min(bare):.0f} MB; the app with no sessions {min(none):.0f} MB"
         )

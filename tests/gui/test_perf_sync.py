@@ -18,6 +18,11 @@ THRESHOLD_MS = 50.0
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(
+    reason="issue 8, open: 100+ ms gaps remain (the GIL behind the views' workers while Qt calls "
+    "into Python per row on the GUI thread; gen-2 GC on a worker); see bench/README.md, App",
+    strict=False,
+)
 def test_a_full_sync_does_not_stall_the_gui_thread(tmp_path: Path) -> None:
     child, url, token, _seeded = bench_gui.start_server(tmp_path, 2_000)
     home = tmp_path / "home"

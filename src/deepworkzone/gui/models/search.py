@@ -14,7 +14,6 @@ the server and are asked of it instead.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -34,7 +33,6 @@ Index = QModelIndex | QPersistentModelIndex
 # Far enough to find an occurrence of any pattern (every one repeats within a year).
 RANGE_HORIZON = dt.timedelta(days=800)
 SHORT_RANGE_DAYS = 62
-YIELD_EVERY = 200
 
 
 class Row:
@@ -84,15 +82,8 @@ class Row:
 
 
 def rows_of(sessions: Iterable[Any]) -> list[Row]:
-    """On a worker: the compact rows of ``sessions`` (models, or rows already). Every few
-    hundred rows the worker lets go of the GIL (``sleep(0)``), so the GUI thread, waiting
-    for it to paint or type, never waits behind one long pure-Python loop."""
-    out: list[Row] = []
-    for n, s in enumerate(sessions, 1):
-        out.append(Row.of(s))
-        if not n % YIELD_EVERY:
-            time.sleep(0)
-    return out
+    """On a worker: the compact rows of ``sessions`` (models, or rows already)."""
+    return [Row.of(s) for s in sessions]
 
 
 def _between(rule: Recurrence | None, start: dt.date, end: dt.date) -> bool:

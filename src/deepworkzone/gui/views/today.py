@@ -7,7 +7,7 @@ session) and grouped off the GUI thread; each row can be started, edited and del
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from time import perf_counter, sleep
+from time import perf_counter
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
@@ -32,7 +32,6 @@ from deepworkzone.gui.widgets.messages import show_error
 
 DAYS = 8
 EXPAND_BUDGET_S = 0.008
-YIELD_EVERY = 200
 
 
 def load_days(engine: Any) -> list:
@@ -46,12 +45,7 @@ def load_days(engine: Any) -> list:
     today = now.astimezone(tz).date()
     start = datetime.combine(today, time(0), tz)
     end = start + timedelta(days=DAYS)
-    sessions = []
-    for n, s in enumerate(engine.sessions.each_cached(), 1):
-        if expand(s, start, end):
-            sessions.append(s)
-        if not n % YIELD_EVERY:
-            sleep(0)  # let the GUI thread take the GIL: no long stall behind this loop
+    sessions = [s for s in engine.sessions.each_cached() if expand(s, start, end)]
     runs = engine.history.list(since=today - timedelta(days=1))
     return build_days(sessions, runs, now, tz, days=DAYS, running=engine.focus.status())
 
