@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from deepworkzone.domain.recurrence import Recurrence
 from deepworkzone.engine.sessions_service import SessionFilter
 from deepworkzone.gui.models.participants import ParticipantsModel
-from deepworkzone.gui.widgets.wrap_label import WrapLabel
+from deepworkzone.gui.widgets.wrap_label import MessageLine
 
 REFRESH_MS = 30_000
 
@@ -79,8 +79,7 @@ class DropInView(QWidget):
         # Join/Leave answered since the last load; otherwise the server's participation.
         self.joined: dict[tuple[int, dt.date], bool] = {}
         layout = QVBoxLayout(self)
-        self.message = WrapLabel("", self)
-        self.message.setVisible(False)
+        self.message = MessageLine(self)
         layout.addWidget(self.message)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.list = QListWidget(splitter)
@@ -251,14 +250,10 @@ class DropInView(QWidget):
         self.ctx.bridge.run(call, d.session.id, d.day, on_done=done, on_error=self._error)
 
     def _say(self, text: str) -> None:
-        self.message.setStyleSheet("")
-        self.message.setText(text)
-        self.message.setVisible(True)
+        self.message.say(text)
 
     def _error(self, exc: BaseException) -> None:
-        self.message.setStyleSheet("color: #d0312d;")
-        self.message.setText(str(exc) or type(exc).__name__)
-        self.message.setVisible(True)
+        self.message.error(exc)
         self._selected()
 
 

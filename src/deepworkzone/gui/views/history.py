@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from deepworkzone.engine.history import csv_text, week_totals
 from deepworkzone.gui.models.history import RunsModel
 from deepworkzone.gui.widgets.chart import Bar, BarChart, minutes_text
-from deepworkzone.gui.widgets.wrap_label import WrapLabel
+from deepworkzone.gui.widgets.wrap_label import MessageLine
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,7 @@ class HistoryView(QWidget):
         self.splitter.addWidget(self.table)
         self.splitter.setStretchFactor(1, 1)
         layout.addWidget(self.splitter, 1)
-        self.message = WrapLabel("", self)
-        self.message.setVisible(False)
+        self.message = MessageLine(self)
         layout.addWidget(self.message)
         ctx.signals.ended.connect(lambda _e: self.refresh())
         self.refresh()
@@ -178,14 +177,10 @@ class HistoryView(QWidget):
         self.ctx.bridge.run(write_csv, path, runs, on_done=done, on_error=self._error)
 
     def _say(self, text: str) -> None:
-        self.message.setStyleSheet("")
-        self.message.setText(text)
-        self.message.setVisible(True)
+        self.message.say(text)
 
     def _error(self, exc: BaseException) -> None:
-        self.message.setStyleSheet("color: #d0312d;")
-        self.message.setText(str(exc) or type(exc).__name__)
-        self.message.setVisible(True)
+        self.message.error(exc)
 
 
 def create(ctx: Any, parent: QWidget | None = None) -> QWidget:

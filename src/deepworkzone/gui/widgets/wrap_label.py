@@ -38,3 +38,24 @@ class WrapLabel(QLabel):
         wanted = box.height() + margins.top() + margins.bottom() if self.text() else 0
         if wanted != self.minimumHeight():
             self.setMinimumHeight(wanted)
+
+
+class MessageLine(WrapLabel):
+    """A view's one line of news: hidden until there is something to say; errors in red, in
+    words (``error_text``), never an exception's repr."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("", parent)
+        self.setVisible(False)
+
+    def say(self, text: str) -> None:
+        self.setStyleSheet("")
+        self.setText(text)
+        self.setVisible(True)
+
+    def error(self, exc: BaseException) -> None:
+        from deepworkzone.gui.widgets.messages import error_text
+
+        self.setStyleSheet("color: #d0312d;")
+        self.setText(error_text(exc))
+        self.setVisible(True)
