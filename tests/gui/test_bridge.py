@@ -97,3 +97,21 @@ def test_each_event_type_has_its_signal(qtbot: Any, event: Any, name: str) -> No
     with qtbot.waitSignal(getattr(signals, name)) as blocker:
         bus.emit(event)
     assert blocker.args == [event]
+
+
+def test_a_result_for_a_closed_widget_is_dropped_quietly(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from deepworkzone.gui.bridge import Bridge
+
+    bridge = Bridge()
+    label = QLabel()
+    release = threading.Event()
+    failures: list[BaseException] = []
+    bridge.failed.connect(failures.append)
+    bridge.run(lambda: release.wait(5) and "done", on_done=label.setText)
+    label.deleteLater()
+    qtbot.wait(50)  # the label is gone before the work returns
+    release.set()
+    qtbot.waitUntil(lambda: not bridge.busy, timeout=5000)
+    assert failures == []

@@ -121,6 +121,13 @@ class Bridge(QObject):
             else:
                 log.warning("%s failed: %s", getattr(task.fn, "__name__", task.fn), error)
                 self.failed.emit(error)
+        except RuntimeError as exc:
+            if "already deleted" not in str(exc):
+                log.exception("a bridge callback failed")
+                self.failed.emit(exc)
+                return
+            # The widget that asked was closed while the work ran: nobody is left to tell.
+            log.debug("a result arrived for a closed widget: %s", exc)
         except Exception as exc:  # a callback's own bug: shown, never a crash of the loop
             log.exception("a bridge callback failed")
             self.failed.emit(exc)

@@ -146,7 +146,8 @@ class TodayView(QWidget):
         began = perf_counter()
         for d in range(first, self.model.rowCount()):
             if d > first and perf_counter() - began > EXPAND_BUDGET_S:
-                QTimer.singleShot(0, lambda d=d: self._expand_days(d, generation))
+                # The view as context: the rest is dropped if the view is gone by then.
+                QTimer.singleShot(0, self, lambda d=d: self._expand_days(d, generation))
                 return
             self.tree.setExpanded(self.model.index(d, 0), True)
             # Lay this day out now (its rows' heights), not all days at the next paint.
