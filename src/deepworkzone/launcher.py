@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     reason = _display_missing()
     if reason is None:
         try:
-            from PySide6 import QtWidgets  # noqa: F401  (loads Qt's libraries: EGL, xkbcommon)
+            # Loads Qt and its system libraries (EGL, xkbcommon); only gui/ imports PySide6.
+            from deepworkzone.gui.app import main as app_main
         except ImportError as exc:
             reason = f"the Qt libraries could not load ({exc})"
     if reason is not None:
@@ -46,8 +47,6 @@ def main(argv: list[str] | None = None) -> int:
         _cli_help()
         return 1
     try:
-        from deepworkzone.gui.app import main as app_main
-
         return app_main([sys.argv[0]])
     except Exception as exc:  # one clear line, never a traceback (details in the log)
         import logging
