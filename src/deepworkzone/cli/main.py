@@ -35,6 +35,9 @@ COMMAND_MODULES = (
     "connect",
     "serve",
     "admin",
+    "doctor",
+    "autostart",
+    "desktop",
 )
 
 
