@@ -54,7 +54,9 @@ DRIVER = textwrap.dedent(
         during = snapshot()
         HostsBlocker.from_record(records[-1]).undo()
     else:
-        helper = [sys.executable, "-c", "import sys; from deepworkzone.blocking.helper import main; sys.exit(main())"]
+        # As root the helper itself writes only /etc/hosts and /var/lib/deepworkzone: the
+        # test entry point names this test's files instead.
+        helper = [sys.executable, os.environ["DWZ_HELPER_ENTRY"]]
         subprocess.run(helper + ["apply", "--until", sys.argv[2], "facebook.com"], check=True)
         during = snapshot()
         subprocess.run(helper + ["clear"], check=True)
@@ -92,7 +94,8 @@ def _run_in_namespace(tmp_path: Path, hosts: Path, driver: str) -> dict[str, obj
         f'mount --bind "{hosts}" /etc/hosts || exit 98; '
         f'exec "{sys.executable}" "{script}" {driver} {until}'
     )
-    env = dict(os.environ, DEEPWORKZONE_HOSTS_FILE="/etc/hosts")
+    entry = str(Path(__file__).resolve().parents[1] / "helper_entry.py")
+    env = dict(os.environ, DEEPWORKZONE_HOSTS_FILE="/etc/hosts", DWZ_HELPER_ENTRY=entry)
     done = subprocess.run(
         ["unshare", "--mount", "--propagation", "private", "sh", "-c", shell],
         capture_output=True, text=True, timeout=120, env=env, check=False,

@@ -1,6 +1,7 @@
 """deepworkzone-helper: its three commands, its refusals, and how the app elevates it.
 
-DEEPWORKZONE_HOSTS_FILE (set by tests/conftest.py) points every run at a temp file."""
+Every run goes through the test-only entry point (tests/helper_entry.py), which names the temp
+hosts file set by tests/conftest.py explicitly: as root the helper itself ignores it."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from deepworkzone.blocking import dns_flush, helper, privilege
-from deepworkzone.blocking.helper import Refused, parse_until, target_path, validate_domains
+from deepworkzone.blocking.helper import Refused, parse_until, targets_for, validate_domains
 
 ROOT = Path(__file__).resolve().parents[2]
+HELPER_ENTRY = ROOT / "tests" / "helper_entry.py"
 
 
 def _until(minutes: int = 30) -> str:
@@ -29,7 +31,7 @@ def _helper(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         str(Path(os.environ["DEEPWORKZONE_HOME"]).parent)
     )
     return subprocess.run(
-        [sys.executable, "-c", "import sys; from deepworkzone.blocking.helper import main; sys.exit(main())", *args],
+        [sys.executable, str(HELPER_ENTRY), *args],
         input=stdin, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
 
@@ -108,20 +110,21 @@ def test_validation_and_until_rules() -> None:
         parse_until("2026-01-03T12:00:00Z", now=now)
 
 
-def test_the_override_is_refused_when_elevated_for_another_user(tmp_path: Path) -> None:
-    env = {"DEEPWORKZONE_HOSTS_FILE": str(tmp_path / "h")}
-    if os.geteuid() == 0:
-        with pytest.raises(Refused, match="not accepted"):
-            target_path({**env, "PKEXEC_UID": "1000"})
-        with pytest.raises(Refused, match="not accepted"):
-            target_path({**env, "SUDO_UID": "1000"})
-    assert target_path(env) == tmp_path / "h"
-    assert target_path({}) == Path("/etc/hosts")
+def test_as_administrator_the_environment_cannot_move_the_targets(tmp_path: Path) -> None:
+    env = {"DEEPWORKZONE_HOSTS_FILE": str(tmp_path / "h"), "DEEPWORKZONE_HOME": str(tmp_path)}
+    system = helper.Targets(Path("/etc/hosts"), Path("/var/lib/deepworkzone"))
+    for caller in ({}, {"PKEXEC_UID": "1000"}, {"SUDO_UID": "1000"}, {"SUDO_UID": "0"}):
+        assert targets_for({**env, **caller}, admin=True) == system
+    assert targets_for(env, admin=False).hosts == tmp_path / "h"
+    assert targets_for({}, admin=False).hosts == Path("/etc/hosts")
 
 
 def test_elevation_commands() -> None:
-    assert privilege.elevated_command(["clear"], "linux", helper="/usr/libexec/deepworkzone/deepworkzone-helper") == [
+    assert privilege.elevated_command(["clear"], "linux", helper="/usr/libexec/deepworkzone/deepworkzone-helper", elevator="pkexec") == [
         "pkexec", "/usr/libexec/deepworkzone/deepworkzone-helper", "clear",
+    ]  # fmt: skip
+    assert privilege.elevated_command(["clear"], "linux", helper="/h", elevator="sudo") == [
+        "sudo", "-n", "/h", "clear",
     ]  # fmt: skip
     mac = privilege.elevated_command(
         ["apply", "--until", "x", "a.com"], "darwin", helper="/Applications/Deep Work Zone/helper"
@@ -133,17 +136,56 @@ def test_elevation_commands() -> None:
     )
 
 
-def test_helper_is_found_and_failures_become_helper_errors(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert Path(privilege.helper_executable()).name.startswith("deepworkzone-helper")
+def test_failures_become_helper_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     # A stand-in for pkexec that runs the command unprivileged, as pkexec would after auth.
     fake_bin = Path(os.environ["DEEPWORKZONE_HOME"]) / "bin"
     fake_bin.mkdir()
     (fake_bin / "pkexec").write_text('#!/bin/sh\nexec "$@"\n')
     (fake_bin / "pkexec").chmod(0o755)
+    entry = fake_bin / "helper"
+    entry.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{HELPER_ENTRY}" "$@"\n')
+    entry.chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake_bin}:{os.environ['PATH']}")
-    assert '"active": false' in privilege.run_helper(["status"], platform="linux")
+    assert '"active": false' in privilege.run_helper(["status"], "linux", helper=str(entry))
     with pytest.raises(privilege.HelperError, match=r"refused: .*IP address"):
-        privilege.run_helper(["apply", "--until", _until(), "10.0.0.1"], platform="linux")
+        privilege.run_helper(["apply", "--until", _until(), "10.0.0.1"], "linux", str(entry))
+
+
+def test_only_a_root_owned_installed_helper_is_ever_elevated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The helper pip put on PATH (or beside the venv's python) is never used.
+    monkeypatch.setattr(privilege, "installed_helper_path", lambda _p=None: tmp_path / "absent")
+    with pytest.raises(privilege.HelperError, match="deepworkzone setup"):
+        privilege.helper_executable()
+    if os.geteuid() != 0:
+        return  # ownership checks below need files owned by root and by someone else
+    folder = tmp_path / "libexec"
+    folder.mkdir()
+    tmp_path.chmod(0o755)
+    helper_file = folder / "deepworkzone-helper"
+    helper_file.write_text("#!/usr/bin/python3 -IS\n")
+    helper_file.chmod(0o755)
+    ok = all(privilege._not_root_only(p) is None for p in tmp_path.parents)
+    if ok:  # tmp_path sits below root-only folders (not true under a user-writable TMPDIR)
+        assert privilege.untrusted_reason(helper_file) is None
+    helper_file.chmod(0o775)
+    assert "may be changed" in str(privilege.untrusted_reason(helper_file))
+    helper_file.chmod(0o755)
+    os.chown(helper_file, 65534, 65534)
+    assert "does not belong to root" in str(privilege.untrusted_reason(helper_file))
+    os.chown(helper_file, 0, 0)
+    folder.chmod(0o777)
+    assert "may be changed" in str(privilege.untrusted_reason(helper_file))
+    folder.chmod(0o755)
+    user_python = tmp_path / "venv-python"
+    user_python.write_text("")
+    os.chown(user_python, 65534, 65534)
+    helper_file.write_text(f"#!{user_python} -I\n")
+    assert "its interpreter" in str(privilege.untrusted_reason(helper_file))
+    link = folder / "link"
+    link.symlink_to(helper_file)
+    assert "not installed" in str(privilege.untrusted_reason(link))
 
 
 def test_can_write_directly(tmp_path: Path) -> None:

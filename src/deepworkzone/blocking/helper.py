@@ -11,6 +11,14 @@ It takes no path and no line from its caller: it writes only our marked section 
 hosts file, and every name must already be a plain domain in normal form (what
 ``normalise_domain`` returns); anything else is refused whole, before the file is read.
 Exit codes: 0 done, 1 refused (bad input), 2 the change failed.
+
+Run with administrator rights (root, however it got them: pkexec, sudo, cron, a macOS
+administrator prompt, UAC) it reads no ``DEEPWORKZONE_*`` variable at all: the target is the
+OS hosts file, the backup goes to the root-owned ``SYSTEM_STATE_DIR`` (0700, files 0600) and
+PATH is reset before any tool is looked up. Only unprivileged runs honour
+``DEEPWORKZONE_HOSTS_FILE`` and ``DEEPWORKZONE_HOME`` (they cannot reach what the user could
+not write anyway). Tests that run as root pass ``Targets`` to ``run()`` from a test-only entry
+point (tests/helper_entry.py); the installed copy refuses that (``_installed``).
 """
 
 from __future__ import annotations
@@ -18,8 +26,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn, TextIO
@@ -37,6 +47,18 @@ SYSTEM_STATE_DIR = (
     if sys.platform == "win32"
     else Path("/var/lib/deepworkzone")
 )
+# Where `deepworkzone setup` and the package put the helper's root-owned copy of its modules.
+INSTALLED_LIB = Path("/usr/lib/deepworkzone/helper")
+# Tools (dns_flush) are looked up here only when running as administrator.
+SAFE_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The only two places the helper writes: the hosts file and its backup folder."""
+
+    hosts: Path
+    state_dir: Path
 
 
 class Refused(Exception):
@@ -60,23 +82,48 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def target_path(env: dict[str, str] | None = None) -> Path:
-    """The OS hosts file; the test override only when nobody gained rights by running us."""
-    env = dict(os.environ) if env is None else env
-    override = env.get(hosts_blocker.HOSTS_ENV)
-    if override and _elevated_for_someone_else(env):
-        raise Refused(
-            f"{hosts_blocker.HOSTS_ENV} is not accepted when running with administrator "
-            "rights for another user"
-        )
-    return Path(override) if override else hosts_blocker.os_hosts_path()
+def running_as_admin() -> bool:
+    """Root on Unix, an elevated administrator on Windows."""
+    if hasattr(os, "geteuid"):
+        return os.geteuid() == 0
+    try:  # pragma: no cover - Windows
+        import ctypes
 
-
-def _elevated_for_someone_else(env: dict[str, str]) -> bool:
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return bool(ctypes.windll.shell32.IsUserAnAdmin())  # type: ignore[attr-defined]
+    except (AttributeError, OSError):  # pragma: no cover
         return False
-    callers = (env.get("PKEXEC_UID"), env.get("SUDO_UID"))
-    return os.getuid() != 0 or any(uid not in (None, "", "0") for uid in callers)
+
+
+def system_targets() -> Targets:
+    """Fixed at build time: nothing the caller sets can move them."""
+    return Targets(hosts_blocker.os_hosts_path(), SYSTEM_STATE_DIR)
+
+
+def targets_for(env: Mapping[str, str], admin: bool) -> Targets:
+    """As administrator the system targets, whatever ``env`` says; else the user's own."""
+    if admin:
+        return system_targets()
+    from deepworkzone.core.paths import app_paths
+
+    override = env.get(hosts_blocker.HOSTS_ENV)
+    hosts = Path(override) if override else hosts_blocker.os_hosts_path()
+    return Targets(hosts, app_paths().state_dir)
+
+
+def _installed() -> bool:
+    """True when this module is the root-owned copy that `deepworkzone setup` installed."""
+    return Path(__file__).resolve().is_relative_to(INSTALLED_LIB)
+
+
+def _system_state_dir(folder: Path) -> Path:
+    """The backup folder as root: created 0700, and refused unless it is a real folder owned
+    by root that nobody else may write (a planted symlink or a user's folder is never used)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = folder.lstat()
+    if not stat.S_ISDIR(st.st_mode) or (hasattr(os, "geteuid") and st.st_uid != 0):
+        raise OSError(f"{folder} is not a folder owned by the administrator")
+    os.chmod(folder, 0o700)
+    return folder
 
 
 def parse_until(text: str, now: datetime | None = None) -> str:
@@ -125,13 +172,20 @@ def _read_stdin(stream: TextIO) -> list[str]:
     return [line.strip() for line in stream.read(2_000_000).splitlines() if line.strip()]
 
 
-def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO) -> int:
+def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, targets: Targets | None = None) -> int:
+    """One command. ``targets`` only from the test entry point, never in the installed copy."""
+    admin = running_as_admin()
+    if targets is not None and _installed():
+        raise Refused("the installed helper writes only the system hosts file")
+    if admin and os.name == "posix":
+        os.environ["PATH"] = SAFE_PATH
     args = _parser().parse_args(argv)
-    path = target_path()
+    chosen = targets or targets_for(os.environ, admin)
+    path = chosen.hosts
     if args.command == "apply":
         until = parse_until(args.until)
         domains = validate_domains(args.domains or _read_stdin(stdin))
-        backup_dir = SYSTEM_STATE_DIR if _elevated_for_someone_else(dict(os.environ)) else None
+        backup_dir = _system_state_dir(chosen.state_dir) if admin else chosen.state_dir
         how = hosts_blocker.write_block(path, domains, until, backup_dir)
         flushed = flush_dns()
         print(
@@ -154,9 +208,9 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, targets: Targets | None = None) -> int:
     try:
-        return run(sys.argv[1:] if argv is None else argv, sys.stdin, sys.stdout)
+        return run(sys.argv[1:] if argv is None else argv, sys.stdin, sys.stdout, targets)
     except Refused as exc:
         print(f"{PROG}: refused: {exc}", file=sys.stderr)
         return 1

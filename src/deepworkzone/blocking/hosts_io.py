@@ -47,12 +47,17 @@ def read_bytes(path: Path) -> bytes:
 
 def save_backup(data: bytes, folder: Path) -> Path | None:
     """Keep a copy of the file as it was before our change, in our own state folder (tools
-    overwrite ``/etc/hosts.bak``). Best effort: undo relies on the markers, not on this."""
+    overwrite ``/etc/hosts.bak``). Best effort: undo relies on the markers, not on this.
+
+    Owner-only (0600), also when an older copy had wider rights: the hosts file may hold
+    names its owner keeps private."""
     backup = folder / BACKUP_NAME
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-        with os.fdopen(os.open(backup, flags, 0o644), "wb") as out:
+        with os.fdopen(os.open(backup, flags, 0o600), "wb") as out:
+            if hasattr(os, "fchmod"):
+                os.fchmod(out.fileno(), 0o600)
             out.write(data)
     except OSError as exc:
         log.warning("no backup of the hosts file in %s: %s", folder, exc)

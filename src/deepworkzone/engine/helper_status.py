@@ -1,8 +1,8 @@
 """Whether the privileged hosts helper is installed, and what hosts-file blocking takes here.
 
-Read-only: it looks where blocking.privilege looks (the packaged path, PATH, beside the
-interpreter) and at the polkit policy, and runs nothing. The settings dialog shows
-``sentence``; the other fields are for a status command and tests.
+Read-only: it looks where blocking.privilege looks (only the installed, root-owned helper:
+one on PATH or beside the interpreter is never elevated) and at the polkit policy, and runs
+nothing. The settings dialog shows ``sentence``; the other fields are for `doctor` and tests.
 """
 
 from __future__ import annotations
@@ -25,18 +25,21 @@ class HelperStatus:
     helper: str | None  # where it was found
     looked_in: list[str] = field(default_factory=list)  # every place looked, in order
     sentence: str = ""  # what hosts-file blocking takes, in plain words
+    problem: str | None = None  # why a helper that is there cannot be used (not root's)
 
 
 def _candidates(platform: str) -> list[tuple[str, str | None]]:
-    """(the place, what is there) in helper_executable's order."""
-    name = privilege.HELPER_NAME + (".exe" if platform == "win32" else "")
-    beside = Path(sys.executable).with_name(name)
-    installed = privilege.INSTALLED_HELPER
-    return [
-        (str(installed), str(installed) if installed.exists() else None),
-        ("PATH", shutil.which(privilege.HELPER_NAME)),
-        (str(beside), str(beside) if beside.exists() else None),
-    ]
+    """(the place, the helper there when it may be elevated): the one place setup uses."""
+    installed = privilege.installed_helper_path(platform)
+    usable = privilege.untrusted_reason(installed) is None
+    return [(str(installed), str(installed) if usable else None)]
+
+
+def _problem(platform: str) -> str | None:
+    installed = privilege.installed_helper_path(platform)
+    if not installed.exists():
+        return None
+    return privilege.untrusted_reason(installed)
 
 
 def helper_status(platform: str = sys.platform, hosts: Path | None = None) -> HelperStatus:
@@ -45,32 +48,38 @@ def helper_status(platform: str = sys.platform, hosts: Path | None = None) -> He
     looked_in = [place for place, _found in places]
     helper = next((found for _place, found in places if found), None)
     needed = not privilege.can_write_directly(hosts)
+    problem = None if helper else _problem(platform)
+    sentence = _sentence(platform, hosts, helper, needed)
+    if problem and needed:
+        sentence = f"cannot be used: {problem}; run `deepworkzone setup` again"
     return HelperStatus(
         installed=helper is not None,
         needed=needed,
         helper=helper,
         looked_in=looked_in,
-        sentence=_sentence(platform, hosts, helper, needed),
+        sentence=sentence,
+        problem=problem,
     )
 
 
 def _sentence(platform: str, hosts: Path, helper: str | None, needed: bool) -> str:
     if not needed:
         return f"not needed: the hosts file ({hosts}) is writable"
-    if platform == "win32":
-        if helper is None:
-            return f"needs {privilege.HELPER_NAME} installed (reinstall Deep Work Zone)"
-        return f"installed ({helper}); Windows asks for administrator approval (UAC) each time"
-    if platform == "darwin":
-        if helper is None:
-            return f"needs {privilege.HELPER_NAME} installed (reinstall Deep Work Zone)"
-        return f"installed ({helper}); macOS asks for an administrator password each time"
     if helper is None:
         return (
-            "needs the helper and its polkit policy installed by an administrator "
-            "(packaging/linux/)"
+            "needs setting up once: run `deepworkzone setup` (asks for an administrator "
+            "password), or block with the proxy"
         )
+    if platform == "win32":
+        return f"installed ({helper}); Windows asks for administrator approval (UAC) each time"
+    if platform == "darwin":
+        return f"installed ({helper}); macOS asks for an administrator password each time"
     if shutil.which("pkexec") is None:
+        if shutil.which("sudo") is not None:
+            return (
+                f"installed ({helper}); no polkit here, so it runs through sudo, which works "
+                "only where an administrator allowed the helper without a password"
+            )
         return (
             f"installed ({helper}), but pkexec (polkit) is missing, so the hosts file "
             "cannot be changed; install polkit or block with the proxy"
