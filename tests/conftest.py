@@ -29,6 +29,9 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DEEPWORKZONE_HOSTS_FILE", str(hosts))
     # The system proxy is never changed by tests unless a test points it at a fake backend.
     monkeypatch.setenv("DEEPWORKZONE_SYSTEM_PROXY", "off")
+    # Nor are browser policies written, or the machine's open connections closed.
+    monkeypatch.setenv("DEEPWORKZONE_BROWSER_POLICIES", "off")
+    monkeypatch.setenv("DEEPWORKZONE_CLOSE_CONNECTIONS", "off")
     # Start-at-login entries and anything else a desktop keeps in its config folder.
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     for name in _SCRUBBED:

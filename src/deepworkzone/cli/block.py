@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from deepworkzone.cli.errors import ServiceError
+from deepworkzone.cli.session_args import session_id
 
 
 def register(sub: Any) -> None:
@@ -14,6 +15,30 @@ def register(sub: Any) -> None:
     block_sub = block.add_subparsers(title="commands", metavar="COMMAND", required=True)
     status = block_sub.add_parser("status", help="show the running session and what it changed")
     status.set_defaults(func=status_command)
+    coverage = block_sub.add_parser(
+        "coverage",
+        help="which browsers and programs a blocking method reaches on this computer",
+        description="What the blocking method reaches here (Chromium, Firefox, Firefox with "
+        "DNS-over-HTTPS, connections already open, curl and other programs), why, and what "
+        "you can do where it does not.",
+    )
+    coverage.add_argument(
+        "--method",
+        choices=("hosts", "proxy", "both"),
+        help="the method to check (default: the running session's, else your setting)",
+    )
+    coverage.add_argument("--json", action="store_true", help="print the report as JSON")
+    coverage.set_defaults(func=coverage_command)
+    why = block_sub.add_parser(
+        "why",
+        help="why a site is or is not blocked",
+        description="Answers for the running session, else for --session ID (planned), else "
+        "for a quick session with your default categories and sites.",
+    )
+    why.add_argument("url", help="a site or web address, e.g. https://www.reddit.com/r/x")
+    why.add_argument("--session", type=session_id, help="a stored session (planned)")
+    why.add_argument("--json", action="store_true", help="print the answer as JSON")
+    why.set_defaults(func=why_command)
 
     unblock = sub.add_parser(
         "unblock",
@@ -101,4 +126,53 @@ def unblock_command(args: argparse.Namespace) -> int:
     if result.orphan_system_proxy:
         print("restored: system proxy (switched off a leftover Deep Work Zone PAC setting)")
     print("Everything Deep Work Zone changed has been put back.")
+    return 0
+
+
+def _engine() -> Any:
+    from deepworkzone.domain.clock import SYSTEM_CLOCK
+    from deepworkzone.engine.engine import Engine
+    from deepworkzone.engine.sessions_service import open_sessions
+    from deepworkzone.engine.timers import ManualTimers
+
+    return Engine(open_sessions(), timers=ManualTimers(SYSTEM_CLOCK))
+
+
+_MARK = {"yes": "blocked", "partial": "partly", "no": "NOT blocked"}
+
+
+def coverage_command(args: argparse.Namespace) -> int:
+    from deepworkzone.cli.output import print_json
+
+    report = _engine().coverage(args.method)
+    if args.json:
+        print_json(report.to_json())
+        return 0
+    print(f"Coverage of the {report.method} method on this computer:")
+    for cell in report.cells:
+        print(f"  {_MARK[cell.reached]:<12} {cell.label}")
+        print(f"  {'':<12}   {cell.reason}")
+        if cell.remedy:
+            print(f"  {'':<12}   what to do: {cell.remedy}")
+    for note in report.notes:
+        print(f"note: {note}")
+    print(report.summary[:1].upper() + report.summary[1:] + ".")
+    return 0
+
+
+def why_command(args: argparse.Namespace) -> int:
+    from deepworkzone.cli.output import print_json
+
+    answer = _engine().why(args.url, args.session)
+    if args.json:
+        print_json(answer.to_json())
+        return 0
+    state = "the running session" if answer.session == "running" else "a planned session"
+    print(f"{answer.sentence} ({state}, method {answer.method}).")
+    if answer.blocked:
+        for cell in answer.gaps:
+            print(
+                f"  but not in {cell.label}: {cell.reason}"
+                + (f"; {cell.remedy}" if cell.remedy else "")
+            )
     return 0

@@ -245,6 +245,34 @@ class Engine:
             return NextSession(occ.name, occ.session_id, occ.starts_at, occ.ends_at)
         return None
 
+    # -- coverage --------------------------------------------------------------------------
+
+    def coverage(self, method: str | None = None) -> Any:
+        """engine.coverage.CoverageReport of ``method`` (default: the running session's, else
+        the settings' method) on this machine."""
+        from deepworkzone.engine.coverage import coverage_report
+
+        running = self.focus.status()
+        chosen = method or (running.method if running else self.settings.blocking_method)
+        return coverage_report(chosen)
+
+    def why(self, url: str, session_id: int | None = None) -> Any:
+        """engine.coverage.WhyAnswer for ``url``: the stored session ``session_id`` (planned),
+        else the running session, else a quick session with the settings' defaults."""
+        from deepworkzone.engine.coverage import why_blocked
+        from deepworkzone.engine.requests import quick_request
+
+        if session_id is not None:
+            edit = self.sessions.get(session_id)
+            if edit.session is None:
+                raise EngineError("not_found", f"session {session_id} not found", id=session_id)
+            planned = request_for_session(edit.session, self.settings)
+            return _why(why_blocked, url, planned, "planned")
+        running = self.focus.running_request()
+        if running is not None:
+            return _why(why_blocked, url, running, "running")
+        return _why(why_blocked, url, quick_request(25, settings=self.settings), "planned")
+
     # -- after a run -----------------------------------------------------------------------
 
     def _finished(self, outcome: RunOutcome) -> None:
@@ -360,6 +388,13 @@ class Engine:
             self.scheduler.changed(None, session_id)
             return
         self.scheduler.changed(edit.session, session_id)
+
+
+def _why(why_blocked: Any, url: str, request: FocusRequest, state: str) -> Any:
+    try:
+        return why_blocked(url, request, session=state)
+    except ValueError as exc:
+        raise EngineError("invalid_url", str(exc), url=url) from exc
 
 
 def _safe_signature(sessions: SessionsService) -> tuple[int, str] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from deepworkzone.domain.effects import Effect
 from deepworkzone.domain.hostnames import DomainMatcher
@@ -63,6 +63,23 @@ class PlanHooks:
     on_app_closed: Callable[[str], None] | None = None
 
 
+def effective_method(method: Method, block: Any, notes: list[str] | None = None) -> Method:
+    """The method a block really needs (``block``: categories.BlockPlan); why, into ``notes``."""
+    notes = [] if notes is None else notes
+    if block.allowlist_only and method in ("hosts", "both"):
+        # A hosts file can only list names to block, never "everything but".
+        notes.append("allowlist mode works through the blocking proxy only; using the proxy")
+        method = "proxy"
+    proxy_only = set(block.proxy_domains) - set(block.hosts_domains)
+    if method == "hosts" and proxy_only:
+        # Keep the promise: what the hosts file cannot hold still gets blocked, by the proxy.
+        notes.append(
+            f"{len(proxy_only)} sites can only be blocked by the proxy; using hosts file and proxy"
+        )
+        method = "both"
+    return method
+
+
 def build_plan(
     request: FocusRequest, ends_at: datetime, hooks: PlanHooks | None = None
 ) -> FocusPlan:
@@ -75,18 +92,7 @@ def build_plan(
     plan = FocusPlan(method=request.method)
     block = resolve_block(request.categories, request.urls, request.allow, request.mode)
     plan.notes.extend(block.notes)
-    method = request.method
-    if block.allowlist_only and method in ("hosts", "both"):
-        # A hosts file can only list names to block, never "everything but".
-        plan.notes.append("allowlist mode works through the blocking proxy only; using the proxy")
-        method = "proxy"
-    proxy_only = set(block.proxy_domains) - set(block.hosts_domains)
-    if method == "hosts" and proxy_only:
-        # Keep the promise: what the hosts file cannot hold still gets blocked, by the proxy.
-        plan.notes.append(
-            f"{len(proxy_only)} sites can only be blocked by the proxy; using hosts file and proxy"
-        )
-        method = "both"
+    method = effective_method(request.method, block, plan.notes)
     if method == "none" and (block.hosts_domains or block.proxy_domains or block.allowlist_only):
         plan.notes.append("--method none: no websites will be blocked")
     plan.method = method

@@ -248,6 +248,18 @@ class FocusService:
             return None
         return _status_from_journal(data)
 
+    def running_request(self) -> FocusRequest | None:
+        """What the running session (here, or in another live process) blocks."""
+        with self._lock:
+            if self._run is not None:
+                return self._run.request
+        try:
+            data = self.journal.load()
+        except CorruptJournal:
+            return None
+        record = (data or {}).get("session", {}).get("request")
+        return FocusRequest.from_record(record) if isinstance(record, dict) else None
+
     @property
     def running_here(self) -> bool:
         with self._lock:
