@@ -225,7 +225,7 @@ def test_pac_is_served_and_sends_only_blocked_hosts_to_the_proxy(proxy: Blocking
         "example.com",
         "test",
     ]
-    proxied = f"PROXY 127.0.0.1:{proxy.port}"
+    proxied = f"PROXY 127.0.0.1:{proxy.port}; DIRECT"
     assert _node_eval(pac, hosts) == [proxied, proxied, proxied, "DIRECT", "DIRECT", "DIRECT"]
 
 
@@ -245,7 +245,7 @@ def test_allowlist_mode_blocks_everything_else(echo: int) -> None:
             assert head.startswith(b"HTTP/1.1 200")
         pac = httpx.get(p.pac_url, trust_env=False).text
         if shutil.which("node"):
-            proxied = f"PROXY 127.0.0.1:{p.port}"
+            proxied = f"PROXY 127.0.0.1:{p.port}; DIRECT"
             got = _node_eval(pac, ["work.test", "docs.work.test", "news.example", "localhost"])
             assert got == ["DIRECT", "DIRECT", proxied, "DIRECT"]
     finally:

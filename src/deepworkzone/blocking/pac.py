@@ -1,8 +1,10 @@
 """The PAC file the system proxy points at.
 
 Only blocked hosts are sent to the local proxy; everything else goes DIRECT, so ordinary
-browsing never depends on our process (if it dies, blocked hosts fail closed and the rest
-keeps working). The script is ES3-only because the Windows WinHTTP PAC engine is old JScript:
+browsing never depends on our process. Blocked hosts get ``PROXY 127.0.0.1:P; DIRECT``: while
+the proxy runs it answers them (with the block), and once it is gone (the session is over, or
+the app died) a browser still holding this file, such as one pointed at it by hand, goes
+DIRECT instead of failing every blocked site until it restarts. The script is ES3-only because the Windows WinHTTP PAC engine is old JScript:
 no ``endsWith``, ``let`` or arrow functions. Lookups walk the host's suffixes against an
 object, exactly as ``DomainMatcher`` does, so big lists cost a few probes, not an if-chain.
 """
@@ -23,7 +25,7 @@ CHROME_PAC_LIMIT = 1_000_000
 
 _TEMPLATE = """\
 // Deep Work Zone: only the hosts blocked in this focus session go to the local proxy.
-var PROXY = "PROXY %(proxy)s";
+var PROXY = "PROXY %(proxy)s; DIRECT";
 var ALLOWLIST_ONLY = %(allowlist_only)s;
 var BLOCKED = {%(blocked)s};
 var ALLOWED = {%(allowed)s};
