@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "doctor",
     "autostart",
     "desktop",
+    "setup",
 )
 
 
