@@ -3,15 +3,14 @@ it may wipe, e.g. postgresql+psycopg://postgres@127.0.0.1:55432/dwz_test."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from tests.integration.conftest import SEED_SESSION, LiveServer, LiveServerFactory
+from tests.integration.server_backends import PG_URL, fresh_postgres
 
-PG_URL = os.environ.get("DEEPWORKZONE_TEST_PG_URL", "")
 pytestmark = pytest.mark.skipif(not PG_URL, reason="DEEPWORKZONE_TEST_PG_URL is not set")
 
 Body = Callable[..., dict[str, Any]]
@@ -19,13 +18,7 @@ Body = Callable[..., dict[str, Any]]
 
 @pytest.fixture
 def pg_server(live_server_factory: LiveServerFactory) -> LiveServer:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(PG_URL)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    return live_server_factory(db_url=PG_URL)
+    return live_server_factory(db_url=fresh_postgres())
 
 
 def test_the_api_works_on_postgresql(pg_server: LiveServer, session_body: Body) -> None:

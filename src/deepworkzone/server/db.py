@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -10,13 +12,104 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# How long a writer waits for another one, in this process or another (SQLite's busy timeout).
+SQLITE_BUSY_TIMEOUT_S = 15.0
+
+_write_locks: dict[str, threading.Lock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def _write_lock(database: str) -> threading.Lock:
+    with _write_locks_guard:
+        return _write_locks.setdefault(database, threading.Lock())
+
+
+class SerializedWriters(sqlite3.Connection):
+    """A SQLite connection whose write transactions queue on one lock per database file in
+    this process, taken just before the statement that opens the transaction and released
+    right after its commit or rollback.
+
+    SQLite lets one writer in at a time; the others poll with its busy handler, which sleeps
+    1, 2, 5 ... 100 ms between tries. Under 8 concurrent writers that polling, not the work,
+    set the pace (8 clients created 18 sessions/s where one alone made 93). A waiter on this
+    lock wakes the moment the writer before it is done. Writers in other processes still meet
+    at SQLite's own lock, with the busy timeout.
+    """
+
+    def __init__(self, database: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(database, *args, **kwargs)
+        self._lock = _write_lock(str(database))
+        self._holding = False
+
+    def cursor(self, factory: Any = None) -> Any:
+        return super().cursor(factory or _SerializedCursor)
+
+    def _before(self, sql: str) -> None:
+        # The statements the sqlite3 module opens a transaction for (its legacy mode).
+        if self._holding or self.in_transaction:
+            return
+        if sql.lstrip()[:7].upper().startswith(("INSERT", "UPDATE", "DELETE", "REPLACE")):
+            # On a timeout go ahead anyway: SQLite's own lock still keeps the data safe.
+            self._holding = self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_S)
+
+    def _release(self) -> None:
+        if self._holding and not self.in_transaction:
+            self._holding = False
+            self._lock.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._release()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._release()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self._holding:
+                self._holding = False
+                self._lock.release()
+
+
+class _SerializedCursor(sqlite3.Cursor):
+    connection: SerializedWriters
+
+    def execute(self, sql: str, parameters: Any = (), /) -> _SerializedCursor:
+        self.connection._before(sql)
+        try:
+            super().execute(sql, parameters)
+            return self
+        finally:
+            self.connection._release()  # a failed BEGIN leaves no transaction to wait for
+
+    def executemany(self, sql: str, parameters: Any, /) -> _SerializedCursor:
+        self.connection._before(sql)
+        try:
+            super().executemany(sql, parameters)
+            return self
+        finally:
+            self.connection._release()
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An engine for ``url``; SQLite gets WAL, foreign keys, a busy timeout and writers that
+    queue instead of polling (SerializedWriters)."""
     if url.startswith("sqlite"):
         # Requests run on a thread pool; each connection is still used by one thread at a time.
-        options: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 15}}
+        options: dict[str, Any] = {
+            "connect_args": {
+                "check_same_thread": False,
+                "timeout": SQLITE_BUSY_TIMEOUT_S,
+                "factory": SerializedWriters,
+            }
+        }
         if make_url(url).database in (None, "", ":memory:"):
             # An in-memory database lives in one connection: share it, or each would be empty.
             options["poolclass"] = StaticPool

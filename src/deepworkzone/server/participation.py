@@ -140,8 +140,7 @@ def complete(
     if minutes is not None:
         part.focused_minutes = minutes
     if row.created_by == caller.user_id and not row.is_recurring and row.status != "completed":
-        row.status = "completed"
-        touch(db, row)
+        touch(db, row, status="completed")
     else:
         bump(db, row.org_id)
     db.commit()

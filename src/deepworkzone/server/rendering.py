@@ -2,9 +2,15 @@
 
 A list answer is mostly the same sessions again and again; rendering them (ORM rows, their
 collaborators and deleted days, pydantic validation, JSON) costs more than finding them. Each
-rendering is kept under (id, version): every change to a session bumps its version (see
-session_store.touch), so an entry can never be stale, and a cache per process stays correct
-when several processes share one database.
+rendering is kept under (id, version) as the database answered them: every change to a
+session, its collaborators or its deleted days moves its version in SQL in the same
+transaction (a compare-and-set, see session_store.update), so an entry can never be stale,
+and a cache per process stays correct when several processes share one database.
+
+A session is read in three statements (row, collaborators, deleted days), which may see
+different commits (SQLite outside a write, PostgreSQL's READ COMMITTED). A rendering is
+therefore kept only if the version is still the same after them: then no commit touched the
+session in between.
 """
 
 from __future__ import annotations
@@ -59,16 +65,25 @@ def render(
         else:
             out[session_id] = hit
     if missing:
-        for row, rendered in _render_rows(db, missing):
-            # Keyed by the version just read with the row, not the one passed in: a change in
-            # between must not be filed under the old version.
-            cache.put((row.id, row.version), rendered)
+        fresh = _render_rows(db, missing)
+        still = dict(
+            db.execute(
+                select(SessionRow.id, SessionRow.version).where(SessionRow.id.in_(missing))
+            ).all()
+        )
+        for row, rendered in fresh:
+            # Keyed by the version read with the row, not the one passed in, and only if no
+            # commit changed it while its parts were read.
+            if still.get(row.id) == row.version:
+                cache.put((row.id, row.version), rendered)
             out[row.id] = rendered
     return [out[i] for i in ids if i in out]
 
 
 def _render_rows(db: Session, ids: list[int]) -> list[tuple[SessionRow, Rendered]]:
-    rows = list(db.scalars(select(SessionRow).where(SessionRow.id.in_(ids))))
+    # populate_existing: what the database says now, never an older copy in the identity map.
+    query = select(SessionRow).where(SessionRow.id.in_(ids))
+    rows = list(db.scalars(query.execution_options(populate_existing=True)))
     collaborators: dict[int, list[int]] = defaultdict(list)
     deleted: dict[int, list[dt.date]] = defaultdict(list)
     for session_id, user_id in db.execute(

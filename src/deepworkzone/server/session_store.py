@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
+from fastapi import HTTPException
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy import delete, func, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from deepworkzone.domain.models import SessionCreate, SessionFields, SessionUpdate
 from deepworkzone.server.auth import Caller
@@ -18,8 +21,13 @@ from deepworkzone.server.list_cache import bump
 from deepworkzone.server.orm import Collaborator, DeletedOccurrence, IdCounter, SessionRow, User
 from deepworkzone.server.routes.params import MAX_ID
 from deepworkzone.server.timeutil import utcnow
-from deepworkzone.server.visibility import collaborator_ids, deleted_days
-from deepworkzone.server.wire import recurrence_of, to_fields, write_fields
+from deepworkzone.server.visibility import (
+    collaborator_ids,
+    deleted_days,
+    load_visible,
+    require_edit,
+)
+from deepworkzone.server.wire import column_values, recurrence_of, to_fields, write_fields
 
 
 def check_org(caller: Caller, org_id: int | None) -> None:
@@ -139,25 +147,87 @@ def merged(current: SessionFields, body: SessionUpdate) -> SessionCreate:
         raise RequestValidationError(errors) from exc
 
 
-def update(db: Session, caller: Caller, row: SessionRow, body: SessionUpdate) -> SessionRow:
-    current = to_fields(row, collaborator_ids(db, row.id))
-    fields = merged(current, body)
+def precondition_failed(row: SessionRow, why: str) -> HTTPException:
+    return HTTPException(412, detail=f"session {row.id} changed since {why}")
+
+
+def update(
+    db: Session, caller: Caller, row: SessionRow, body: SessionUpdate, expected: int | None
+) -> SessionRow:
+    """Apply ``body`` to the session by compare-and-set on its version.
+
+    ``expected``: the version a precondition (If-Match, If-Unmodified-Since) was checked
+    against; if the row is no longer at it when the write lands, 412. Without one, a write
+    that finds the row changed since it was read applies ``body`` again to the newer row
+    (so concurrent PUTs of different fields all land), now holding the org's lock.
+    """
     reject_nul(body.model_dump(exclude_unset=True))
     if "org_id" in body.model_fields_set and body.org_id != row.org_id:
         check_org(caller, body.org_id)
-    if "collaborator" in body.model_fields_set:
-        _set_collaborators(db, row.id, resolve_collaborators(db, caller, fields.collaborator))
-    write_fields(row, fields)
-    touch(db, row)
+
+    def changes(current: SessionRow) -> tuple[dict[str, Any], list[int] | None]:
+        fields = merged(to_fields(current, collaborator_ids(db, current.id)), body)
+        collaborators = None
+        if "collaborator" in body.model_fields_set:
+            collaborators = resolve_collaborators(db, caller, fields.collaborator)
+        return column_values(fields), collaborators
+
+    values, collaborators = changes(row)  # the work, before any lock is taken
+    # Every write to an org's sessions bumps the org first: from here on, writers of this
+    # org wait for this transaction, so a retry below cannot be overtaken again.
+    bump(db, row.org_id)
+    if not _compare_and_set(db, row, values):
+        if expected is not None:
+            db.rollback()
+            raise precondition_failed(row, "your precondition was checked")
+        db.expire(row)
+        row = load_visible(db, caller, row.id)  # 404 if it was deleted meanwhile
+        require_edit(caller, row, collaborator_ids(db, row.id))
+        values, collaborators = changes(row)
+        if not _compare_and_set(db, row, values):
+            raise RuntimeError(f"session {row.id} changed while its org was locked")
+    if collaborators is not None:
+        _set_collaborators(db, row.id, collaborators)
     db.commit()
     return row
 
 
-def touch(db: Session, row: SessionRow) -> None:
-    """Mark a change: a new ETag and updated_at, and the org's lists out of date."""
-    row.updated_at = utcnow()
-    row.version += 1
+def _compare_and_set(db: Session, row: SessionRow, values: dict[str, Any]) -> bool:
+    """``UPDATE ... SET version = version + 1 WHERE id = :id AND version = :read``; on a
+    match ``row`` takes the values and the version the database answers."""
+    found = db.execute(
+        sql_update(SessionRow)
+        .where(SessionRow.id == row.id, SessionRow.version == row.version)
+        .values(**values, version=SessionRow.version + 1, updated_at=utcnow())
+        .returning(SessionRow.version, SessionRow.updated_at)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if found is None:
+        return False
+    _took(row, {**values, "version": found[0], "updated_at": found[1]})
+    return True
+
+
+def _took(row: SessionRow, values: dict[str, Any]) -> None:
+    # As loaded, not as pending changes: the database already holds them.
+    for name, value in values.items():
+        set_committed_value(row, name, value)
+
+
+def touch(db: Session, row: SessionRow, **values: Any) -> None:
+    """Mark a change to the session's dependants (deleted occurrences, completion), with
+    ``values`` set on the session: a new version counted in SQL (``version + 1``, never lost
+    nor going back under concurrent writers), updated_at, and the org's lists out of date.
+    Call it before adding the dependants, so the org's lock comes first (as in update)."""
     bump(db, row.org_id)
+    found = db.execute(
+        sql_update(SessionRow)
+        .where(SessionRow.id == row.id)
+        .values(**values, version=SessionRow.version + 1, updated_at=utcnow())
+        .returning(SessionRow.version, SessionRow.updated_at)
+        .execution_options(synchronize_session=False)
+    ).one()
+    _took(row, {**values, "version": found[0], "updated_at": found[1]})
 
 
 def delete_series(db: Session, row: SessionRow) -> None:
@@ -179,6 +249,6 @@ def delete_occurrence(db: Session, row: SessionRow, day: dt.date | None) -> None
         return
     if not recurrence_of(row, deleted).occurs_on(day):
         unprocessable(("query", "date"), f"session {row.id} has no occurrence on {day}")
-    db.add(DeletedOccurrence(session_id=row.id, day=day))
     touch(db, row)
+    db.add(DeletedOccurrence(session_id=row.id, day=day))
     db.commit()

@@ -36,15 +36,21 @@ PLAIN_FIELDS = (
 )
 
 
-def write_fields(row: SessionRow, fields: SessionFields) -> None:
-    """Copy ``fields`` onto ``row`` and refresh the derived series columns."""
-    for name in PLAIN_FIELDS:
-        setattr(row, name, getattr(fields, name))
-    row.website_blocker = fields.website_blocker.model_dump(mode="json")
-    row.snooze_apps = fields.snooze_apps.model_dump(mode="json")
+def column_values(fields: SessionFields) -> dict[str, Any]:
+    """The session columns ``fields`` state, the derived series columns included."""
+    values: dict[str, Any] = {name: getattr(fields, name) for name in PLAIN_FIELDS}
+    values["website_blocker"] = fields.website_blocker.model_dump(mode="json")
+    values["snooze_apps"] = fields.snooze_apps.model_dump(mode="json")
     start = parse_clock(fields.time)
-    row.start_minute = start.hour * 60 + start.minute
-    for name, value in index_for(Recurrence.from_session(fields)).columns().items():
+    values["start_minute"] = start.hour * 60 + start.minute
+    values.update(index_for(Recurrence.from_session(fields)).columns())
+    return values
+
+
+def write_fields(row: SessionRow, fields: SessionFields) -> None:
+    """Copy ``fields`` onto a new ``row`` (a stored one changes by compare-and-set, see
+    session_store.update)."""
+    for name, value in column_values(fields).items():
         setattr(row, name, value)
 
 

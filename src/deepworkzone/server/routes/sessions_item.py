@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session as DbSession
 from deepworkzone.domain.models import Participation, Session, SessionCreate, SessionUpdate
 from deepworkzone.server import idempotency, session_store
 from deepworkzone.server.auth import Caller, CurrentCaller, Db, require_user_role
+from deepworkzone.server.conditional import expected_version
 from deepworkzone.server.errors import JSON_MEDIA_TYPE
 from deepworkzone.server.orm import SessionRow
 from deepworkzone.server.participation import participation_for
@@ -36,32 +37,6 @@ def _answer(
         row.updated_at.replace(tzinfo=dt.UTC), usegmt=True
     )
     return to_session(row, collaborator_ids(db, row.id), deleted_days(db, row.id), participation)
-
-
-def _check_preconditions(row: SessionRow, if_match: str | None, since: str | None) -> None:
-    """412 when the client's copy is stale (RFC 9110 section 13.1)."""
-    if if_match is not None:
-        wanted = {tag.strip() for tag in if_match.split(",")}
-        current = etag(row)
-        # Weak comparison: W/"x" and "x" name the same version.
-        strong = current.removeprefix("W/")
-        if "*" not in wanted and not wanted & {current, strong}:
-            raise HTTPException(
-                412, detail=f"session {row.id} changed since you read it (ETag is now {current})"
-            )
-        return  # If-Match wins over If-Unmodified-Since when both are sent.
-    if since is not None:
-        try:
-            limit = parsedate_to_datetime(since)
-        except (TypeError, ValueError):
-            return  # An unreadable date is ignored, as RFC 9110 asks.
-        if limit.tzinfo is None:
-            limit = limit.replace(tzinfo=dt.UTC)
-        modified = row.updated_at.replace(tzinfo=dt.UTC, microsecond=0)
-        if modified > limit:
-            raise HTTPException(
-                412, detail=f"session {row.id} changed since {since} (updated_at {modified})"
-            )
 
 
 @router.post(
@@ -154,8 +129,8 @@ def put_session(
     if_unmodified_since: Annotated[str | None, Header()] = None,
 ) -> Session:
     row = _editable(db, caller, session_id)
-    _check_preconditions(row, if_match, if_unmodified_since)
-    session_store.update(db, caller, row, body)
+    expected = expected_version(row, if_match, if_unmodified_since)
+    row = session_store.update(db, caller, row, body, expected)
     return _answer(db, row, response, participation_for(db, caller, row))
 
 
