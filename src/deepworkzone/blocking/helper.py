@@ -1,6 +1,8 @@
 """``deepworkzone-helper``: the only code that runs with administrator rights.
 
-Three commands and nothing else::
+The hosts commands below, and the browser ones of blocking/helper_browser.py
+(``close-connections ADDR...``, ``policies-apply [--block-list] DOMAIN...``,
+``policies-clear``), and nothing else::
 
     deepworkzone-helper apply --until 2026-05-01T10:00:00Z facebook.com youtube.com
     deepworkzone-helper apply --until 2026-05-01T10:00:00Z < domains.txt
@@ -34,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from deepworkzone.blocking import hosts_blocker, hosts_file
+from deepworkzone.blocking import helper_browser, hosts_blocker, hosts_file
 from deepworkzone.blocking.dns_flush import flush_dns
 from deepworkzone.domain.hostnames import InvalidDomain, normalise_domain
 
@@ -79,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     apply.add_argument("domains", nargs="*", help="domains (else one per line on stdin)")
     sub.add_parser("clear", help="remove the block")
     sub.add_parser("status", help="print the block as JSON")
+    helper_browser.add_commands(sub)  # close-connections, policies-apply, policies-clear
     return parser
 
 
@@ -101,8 +104,6 @@ def system_targets() -> Targets:
 
 def targets_for(env: Mapping[str, str], admin: bool) -> Targets:
     """As administrator the system targets, whatever ``env`` says; else the user's own."""
-    if admin:
-        return system_targets()
     from deepworkzone.core.paths import app_paths
 
     override = env.get(hosts_blocker.HOSTS_ENV)
@@ -182,6 +183,14 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, targets: Targets | N
     args = _parser().parse_args(argv)
     chosen = targets or targets_for(os.environ, admin)
     path = chosen.hosts
+    if args.command in helper_browser.COMMANDS:
+        return helper_browser.run(
+            args,
+            _system_state_dir(chosen.state_dir) if admin else chosen.state_dir,
+            validate_domains=validate_domains,
+            refused=Refused,
+            stdout=stdout,
+        )
     if args.command == "apply":
         until = parse_until(args.until)
         domains = validate_domains(args.domains or _read_stdin(stdin))
