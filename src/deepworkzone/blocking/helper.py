@@ -104,6 +104,8 @@ def system_targets() -> Targets:
 
 def targets_for(env: Mapping[str, str], admin: bool) -> Targets:
     """As administrator the system targets, whatever ``env`` says; else the user's own."""
+    if admin:
+        return system_targets()
     from deepworkzone.core.paths import app_paths
 
     override = env.get(hosts_blocker.HOSTS_ENV)
