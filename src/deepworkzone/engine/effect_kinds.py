@@ -11,13 +11,14 @@ from typing import Any
 from deepworkzone.domain.effects import Effect, JournalRecord
 
 # Order matters: recovery undoes in the reverse of this order, the same order the runner uses.
-APPLY_ORDER = ("hosts", "proxy", "system_proxy", "apps", "slack", "teams")
+APPLY_ORDER = ("hosts", "proxy", "system_proxy", "browser_policies", "apps", "slack", "teams")
 
 _CLASSES: dict[str, tuple[str, str]] = {
     "hosts": ("deepworkzone.blocking.hosts_blocker", "HostsBlocker"),
     "proxy": ("deepworkzone.blocking.proxy_blocker", "ProxyBlocker"),
     "system_proxy": ("deepworkzone.blocking.system_proxy", "SystemProxySetting"),
     "apps": ("deepworkzone.blocking.apps", "AppBlocker"),
+    "browser_policies": ("deepworkzone.blocking.policy_blocker", "BrowserPolicies"),
 }
 
 

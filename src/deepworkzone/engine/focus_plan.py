@@ -30,6 +30,11 @@ class FocusRequest:
     snooze: Sequence[str] = ()
     block_apps: bool = True
     strict: bool = False
+    # At the start: close connections already open to blocked sites; browser policies for
+    # the session (DNS-over-HTTPS off; with policy_blocklist the block list too).
+    close_connections: bool = True
+    browser_policies: bool = True
+    policy_blocklist: bool = False
 
     def to_record(self) -> dict[str, object]:
         """JSON for the journal, so a restarted agent can resume the very same session."""
@@ -123,6 +128,7 @@ def build_plan(
             plan.effects.append(SystemProxySetting(plan.pac_url))
         else:
             plan.proxy_needs_manual_setup = True
+    _add_browser_guards(plan, request, block, method)
     if request.block_apps and block.app_names and method != "none":
         from deepworkzone.blocking.apps import AppBlocker
 
@@ -137,3 +143,24 @@ def build_plan(
         plan.effects.extend(snoozers)
         plan.notes.extend(warnings)
     return plan
+
+
+def _add_browser_guards(plan: FocusPlan, request: FocusRequest, block: Any, method: str) -> None:
+    """Browser policies after the blocks, and the closing of connections already open: the
+    names are resolved first of all (before the block), the connections closed last."""
+    from deepworkzone.blocking import browser_policies, socket_closer
+
+    if method == "none" or block.allowlist_only or not block.proxy_domains:
+        return
+    blocklist = request.policy_blocklist or browser_policies.url_blocklist_enabled()
+    wants_policy = method in ("hosts", "both") or blocklist
+    if request.browser_policies and wants_policy and browser_policies.enabled():
+        from deepworkzone.blocking.policy_blocker import BrowserPolicies
+
+        plan.effects.append(BrowserPolicies(block.proxy_domains, blocklist=blocklist))
+    if request.close_connections and socket_closer.support()[0]:
+        from deepworkzone.blocking.connection_closer import BlockedAddresses, ConnectionCloser
+
+        addresses = BlockedAddresses(block.proxy_domains)
+        plan.effects.insert(0, addresses)
+        plan.effects.append(ConnectionCloser(addresses))

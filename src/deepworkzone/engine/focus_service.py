@@ -150,6 +150,7 @@ class FocusService:
             )
             holder["run"] = run
             self._note_manual_proxy(run)
+            plan.notes.extend(_coverage_notes(plan.method))
             self._run = run
             self.timers.at(END_JOB, ends_at, self.check)
             status = self._status_of(run)
@@ -544,6 +545,21 @@ class FocusService:
             here=True,
             alive=True,
         )
+
+
+def _coverage_notes(method: str) -> list[str]:
+    """What the method does not reach here, in one line (engine.coverage), and the machine's
+    facts that matter at the start (a bind-mounted hosts file, restarting Firefox)."""
+    from deepworkzone.engine.coverage import coverage_report
+
+    if method == "none":
+        return []
+    try:
+        report = coverage_report(method)
+    except Exception:  # a probe failing must never stop a session that already started
+        log.exception("the coverage report failed")
+        return []
+    return [*report.notes, f"coverage: {report.summary}"]
 
 
 def _blocks(request: FocusRequest) -> tuple[object, ...]:

@@ -225,6 +225,8 @@ _LABELS = {
     "proxy": "Blocking proxy",
     "system_proxy": "System proxy setting",
     "apps": "App blocking",
+    "browser_policies": "Browser policies",
+    "close_connections": "Closing connections to blocked sites",
     "slack": "Slack snooze",
     "teams": "Teams Do Not Disturb",
 }
