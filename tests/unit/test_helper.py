@@ -164,7 +164,7 @@ def test_only_a_root_owned_installed_helper_is_ever_elevated(
     folder.mkdir()
     tmp_path.chmod(0o755)
     helper_file = folder / "deepworkzone-helper"
-    helper_file.write_text("#!/usr/bin/python3 -IS\n")
+    helper_file.write_text("#!/usr/bin/python3 -ISB\n")
     helper_file.chmod(0o755)
     ok = all(privilege._not_root_only(p) is None for p in tmp_path.parents)
     if ok:  # tmp_path sits below root-only folders (not true under a user-writable TMPDIR)
