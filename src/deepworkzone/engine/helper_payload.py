@@ -220,7 +220,7 @@ def _add_third_party(third: dict[str, Path], files: dict[str, Path]) -> None:
 def _policy_source() -> Path:
     package = Path(deepworkzone.__file__).resolve().parent
     for candidate in (
-        package / "_packaging" / POLICY_NAME,  # the wheel (pyproject force-include)
+        package / "_packaging" / "linux" / POLICY_NAME,  # the wheel (pyproject force-include)
         package.parents[1] / "packaging" / "linux" / POLICY_NAME,  # the source tree
     ):
         if candidate.is_file():
