@@ -14,8 +14,11 @@ from deepworkzone.server.db import make_engine, migrate, session_factory
 from deepworkzone.server.errors import JsonResponse, http_error_handler, validation_error_handler
 from deepworkzone.server.list_cache import LIST_CACHE_ENTRIES, LruCache
 from deepworkzone.server.ratelimit import (
+    DEFAULT_FAILED_AUTH_PER_MINUTE,
     DEFAULT_PER_MINUTE,
+    DatabaseCounter,
     FixedWindowLimiter,
+    Limits,
     RateLimitMiddleware,
 )
 from deepworkzone.server.rendering import RenderCache
@@ -39,8 +42,9 @@ DESCRIPTION = """Sessions API v1: timed focus sessions, participation and API ke
 * **Complete**: records the caller's completion (joining first if needed); the owner
   completing a one-off session also sets its status to `completed`.
 * **Rate limit**: per API key, fixed one-minute window (`deepworkzone serve --rate-limit`,
-  default 600); every answer carries `X-RateLimit-Limit/Remaining/Reset`; past it, 429
-  with `Retry-After`.
+  default 600), and failed authentications per client address (`--failed-auth-limit`,
+  default 30); every authenticated answer carries `X-RateLimit-Limit/Remaining/Reset`
+  (a 401 those of its address); past a limit, 429 with `Retry-After`.
 """
 
 
@@ -53,11 +57,17 @@ def create_app(
     db_url: str,
     *,
     rate_limit_per_minute: int = DEFAULT_PER_MINUTE,
+    failed_auth_per_minute: int = DEFAULT_FAILED_AUTH_PER_MINUTE,
     limiter: FixedWindowLimiter | None = None,
+    shared_limits: bool | None = None,
+    migrate_schema: bool = True,
 ) -> FastAPI:
-    """The Sessions API on the database at ``db_url`` (migrated to the newest schema now)."""
+    """The Sessions API on the database at ``db_url`` (migrated to the newest schema now,
+    unless ``migrate_schema`` is false: a worker whose parent migrated). ``shared_limits``:
+    rate limits counted in the database, for several processes (default: unless SQLite)."""
     engine = make_engine(db_url)
-    migrate(engine)
+    if migrate_schema:
+        migrate(engine)
     app = FastAPI(
         title="Deep Work Zone Sessions API",
         version=__version__,
@@ -68,8 +78,11 @@ def create_app(
     app.state.sessions = session_factory(engine)
     app.state.render_cache = RenderCache()
     app.state.list_cache = LruCache[tuple[object, ...], tuple[bytes, int]](LIST_CACHE_ENTRIES)
-    app.state.limiter = limiter or FixedWindowLimiter(rate_limit_per_minute)
-    app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter)
+    per_key = limiter or FixedWindowLimiter(rate_limit_per_minute)
+    if shared_limits if shared_limits is not None else engine.dialect.name != "sqlite":
+        per_key = per_key.with_counter(DatabaseCounter(engine))
+    app.state.limits = Limits(per_key, per_key.with_limit(failed_auth_per_minute))
+    app.add_middleware(RateLimitMiddleware)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_exception_handler(Exception, _internal_error)

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from deepworkzone.server.orm import ApiKeyRow, Org, User
+from deepworkzone.server.ratelimit import Limits
 from deepworkzone.server.timeutil import utcnow
 from deepworkzone.server.tokens import PREFIX, token_hash
 
@@ -59,6 +60,18 @@ def bearer_token(request: Request) -> str | None:
 
 
 def get_caller(request: Request, db: Db) -> Caller:
+    """The key's caller; a failed authentication counts against the client's address and a
+    valid key's request against the key (see ratelimit.py)."""
+    limits: Limits = request.app.state.limits
+    try:
+        caller = _authenticate(request, db)
+    except HTTPException as exc:
+        raise limits.failed(request, exc) from None
+    limits.check_key(request, caller.key_id)
+    return caller
+
+
+def _authenticate(request: Request, db: Session) -> Caller:
     token = bearer_token(request)
     if token is None:
         raise _unauthorized("missing or malformed Authorization header (use: Bearer <token>)")

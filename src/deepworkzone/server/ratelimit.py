@@ -1,7 +1,16 @@
-"""Per-key rate limiting: a fixed window per minute, in memory (one server process).
+"""Rate limits in fixed windows (one minute by default, aligned to the clock so that every
+server process agrees on them):
 
-The window is keyed by the token's hash, so the limit follows the API key without a database
-look-up; requests without a token share one bucket per client address.
+- per API key (``--rate-limit``, default 600 a minute), counted once the key is known to be
+  valid, so random tokens cannot each get a fresh bucket;
+- failed authentications (missing, unknown or revoked token) per client address
+  (``--failed-auth-limit``, default 30 a minute), independent of the per-key limit.
+
+Counts live in memory for one process, or in the database (``rate_limit_hits``, one upserted
+row per bucket) so that several worker processes share them. The table holds a row per
+active key and per address that failed recently; rows of past windows are swept. Every
+authenticated answer carries ``X-RateLimit-Limit/Remaining/Reset``; past a limit, 429 with
+``Retry-After``.
 """
 
 from __future__ import annotations
@@ -10,13 +19,16 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
+from fastapi import HTTPException, Request
+from sqlalchemy import Engine, text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from deepworkzone.server.tokens import token_hash
-
 DEFAULT_PER_MINUTE = 600
+DEFAULT_FAILED_AUTH_PER_MINUTE = 30
+STATE_KEY = "rate_limit"
 
 
 @dataclass(frozen=True)
@@ -26,93 +38,174 @@ class Verdict:
     remaining: int
     reset_seconds: int
 
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset_seconds),
+        }
+
+
+class Counter(Protocol):
+    def add(self, bucket: str, window: int) -> int:
+        """Count one hit of ``bucket`` in window number ``window``; the count so far."""
+
+
+@dataclass
+class MemoryCounter:
+    """One process's counts; only the current window is kept."""
+
+    _window: int = -1
+    _counts: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, bucket: str, window: int) -> int:
+        with self._lock:
+            if window > self._window:
+                self._window = window
+                self._counts.clear()  # the table never outgrows one window's callers
+            elif window < self._window:
+                window = self._window  # a hit that raced a rollover counts in the new one
+            count = self._counts.get(bucket, 0) + 1
+            self._counts[bucket] = count
+            return count
+
+
+# Portable upsert (SQLite >= 3.35 and PostgreSQL): a bucket's row restarts at 1 in a new
+# window; a process whose clock lags a little still counts in the newest window.
+_UPSERT = text(
+    """
+    INSERT INTO rate_limit_hits (bucket, window_no, hits) VALUES (:bucket, :window, 1)
+    ON CONFLICT (bucket) DO UPDATE SET
+      hits = CASE WHEN rate_limit_hits.window_no >= excluded.window_no
+                  THEN rate_limit_hits.hits + 1 ELSE 1 END,
+      window_no = CASE WHEN rate_limit_hits.window_no >= excluded.window_no
+                       THEN rate_limit_hits.window_no ELSE excluded.window_no END
+    RETURNING hits
+    """
+)
+_SWEEP = text("DELETE FROM rate_limit_hits WHERE window_no < :window")
+
+
+class DatabaseCounter:
+    """Counts shared by every process on the database: one upsert per hit, in its own short
+    transaction (never the request's)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._swept = -1
+        self._lock = threading.Lock()
+
+    def add(self, bucket: str, window: int) -> int:
+        with self._engine.begin() as connection:
+            hits = connection.execute(_UPSERT, {"bucket": bucket, "window": window}).scalar_one()
+            with self._lock:
+                sweep, self._swept = window > self._swept, max(window, self._swept)
+            if sweep:  # once per window and process: rows of windows before the last one
+                connection.execute(_SWEEP, {"window": window - 1})
+        return int(hits)
+
 
 class FixedWindowLimiter:
-    """Counts requests per key in fixed windows. Swap for a shared store to run several
-    processes; the middleware only needs ``hit``."""
+    """``limit`` hits per bucket in each window of ``window_seconds``.
+
+    Without a ``clock``, windows start when the limiter is made (memory counts, one process)
+    or on the wall clock's minutes (shared counts: every process must agree on them)."""
 
     def __init__(
         self,
         limit: int,
         window_seconds: float = 60.0,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
+        counter: Counter | None = None,
     ) -> None:
         if limit < 1:
             raise ValueError("the rate limit must be at least 1 request per window")
         self.limit = limit
         self.window = window_seconds
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._window_start = clock()
-        self._counts: dict[str, int] = {}
+        self.counter: Counter = counter or MemoryCounter()
+        self._given_clock = clock
+        if clock is not None:
+            self._clock = clock
+        elif isinstance(self.counter, MemoryCounter):
+            started = time.monotonic()
+            self._clock = lambda: time.monotonic() - started
+        else:
+            self._clock = time.time
 
-    def hit(self, key: str) -> Verdict:
-        with self._lock:
-            now = self._clock()
-            if now - self._window_start >= self.window:
-                # One window for all keys: the table is dropped at once, so it cannot grow
-                # beyond one minute's worth of callers.
-                elapsed = now - self._window_start
-                self._window_start += self.window * math.floor(elapsed / self.window)
-                self._counts.clear()
-            count = self._counts.get(key, 0) + 1
-            self._counts[key] = count
-            reset = max(1, math.ceil(self._window_start + self.window - now))
+    def with_limit(self, limit: int) -> FixedWindowLimiter:
+        """Another limit on the same windows and counts (buckets must not overlap)."""
+        return FixedWindowLimiter(limit, self.window, self._clock, self.counter)
+
+    def with_counter(self, counter: Counter) -> FixedWindowLimiter:
+        return FixedWindowLimiter(self.limit, self.window, self._given_clock, counter)
+
+    def hit(self, bucket: str) -> Verdict:
+        now = self._clock()
+        window = math.floor(now / self.window)
+        count = self.counter.add(bucket, window)
+        reset = max(1, math.ceil((window + 1) * self.window - now))
         return Verdict(count <= self.limit, self.limit, max(0, self.limit - count), reset)
 
 
-class RateLimitMiddleware:
-    """Pure ASGI (no BaseHTTPMiddleware): adds the X-RateLimit-* headers to every API answer
-    and answers 429 with Retry-After once the key's window is used up."""
+@dataclass(frozen=True)
+class Limits:
+    per_key: FixedWindowLimiter
+    failed_auth: FixedWindowLimiter
 
-    def __init__(self, app: ASGIApp, limiter: FixedWindowLimiter, prefix: str = "/api/") -> None:
+    def check_key(self, request: Request, key_id: int) -> None:
+        """Count a request of a valid key; 429 past its limit."""
+        verdict = self.per_key.hit(f"key:{key_id}")
+        _record(request, verdict)
+        if not verdict.allowed:
+            raise _too_many(verdict, f"rate limit exceeded: {verdict.limit} requests per minute")
+
+    def failed(self, request: Request, unauthorized: HTTPException) -> HTTPException:
+        """The answer to a failed authentication: ``unauthorized`` (401), or 429 once the
+        client's address failed too often."""
+        verdict = self.failed_auth.hit(f"addr:{client_address(request)}")
+        _record(request, verdict)
+        if verdict.allowed:
+            return unauthorized
+        return _too_many(
+            verdict,
+            f"too many failed authentications from this address: {verdict.limit} per minute",
+        )
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def _record(request: Request, verdict: Verdict) -> None:
+    setattr(request.state, STATE_KEY, verdict)
+
+
+def _too_many(verdict: Verdict, why: str) -> HTTPException:
+    return HTTPException(
+        429,
+        detail=f"{why}; retry in {verdict.reset_seconds} s",
+        headers={"Retry-After": str(verdict.reset_seconds)},
+    )
+
+
+class RateLimitMiddleware:
+    """Pure ASGI (no BaseHTTPMiddleware): adds the X-RateLimit-* headers of the verdict the
+    request got (see Limits, called by auth) to its answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.limiter = limiter
-        self.prefix = prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
-            return
-        verdict = self.limiter.hit(_bucket(scope))
-        headers = [
-            (b"x-ratelimit-limit", str(verdict.limit).encode()),
-            (b"x-ratelimit-remaining", str(verdict.remaining).encode()),
-            (b"x-ratelimit-reset", str(verdict.reset_seconds).encode()),
-        ]
-        if not verdict.allowed:
-            body = b'{"detail":"rate limit exceeded: %d requests per minute; retry in %d s"}' % (
-                verdict.limit,
-                verdict.reset_seconds,
-            )
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 429,
-                    "headers": [
-                        (b"content-type", b"application/json; charset=utf-8"),
-                        (b"content-length", str(len(body)).encode()),
-                        (b"retry-after", str(verdict.reset_seconds).encode()),
-                        *headers,
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
             return
 
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *headers]}
+            verdict = scope.get("state", {}).get(STATE_KEY)
+            if message["type"] == "http.response.start" and verdict is not None:
+                extra = [(k.lower().encode(), v.encode()) for k, v in verdict.headers().items()]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-def _bucket(scope: Scope) -> str:
-    for name, value in scope["headers"]:
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            if scheme.lower() == "bearer" and token.strip():
-                return "key:" + token_hash(token.strip())
-    client = scope.get("client")
-    return f"addr:{client[0] if client else '?'}"
