@@ -4,6 +4,7 @@ about the rest. Exit 1 when something a configured session needs is missing."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import textwrap
 from typing import Any, TextIO
@@ -83,7 +84,8 @@ def _todo(check: Any) -> str:
 
 
 def _wrapped(text: str, indent: str, out: TextIO) -> None:
-    for line in textwrap.wrap(
-        text, _WIDTH, initial_indent=indent, subsequent_indent=indent + "   "
-    ):
-        print(line, file=out)
+    # A command to type is never broken across two lines.
+    whole = re.sub(r"`[^`]*`", lambda m: m.group(0).replace(" ", "\0"), text)
+    lines = textwrap.wrap(whole, _WIDTH, initial_indent=indent, subsequent_indent=indent + "   ")
+    for line in lines:
+        print(line.replace("\0", " "), file=out)

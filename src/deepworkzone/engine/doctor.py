@@ -499,51 +499,53 @@ def _display_check(p: Probes, needs: Needs) -> Check:
     )
 
 
-def _session_bus(p: Probes) -> bool:
-    if p.env.get("DBUS_SESSION_BUS_ADDRESS"):
-        return True
+def _bus_address(p: Probes) -> str | None:
+    """The session bus this user's programs would use (the variable, or the runtime
+    folder's socket where systemd puts it), or None."""
+    address = p.env.get("DBUS_SESSION_BUS_ADDRESS")
+    if address:
+        return address
     runtime = p.env.get("XDG_RUNTIME_DIR")
-    return bool(runtime) and p.exists(os.path.join(runtime or "", "bus"))
+    if runtime and p.exists(os.path.join(runtime, "bus")):
+        return f"unix:path={os.path.join(runtime, 'bus')}"
+    return None
+
+
+def _bus_argv(p: Probes, address: str, method: str) -> tuple[list[str], str] | None:
+    """(the command that lists the bus's names with ``method``, the pattern of a name)."""
+    call = f"org.freedesktop.DBus.{method}"
+    if p.which("gdbus"):
+        argv = ["gdbus", "call", "--address", address, "--dest", "org.freedesktop.DBus"]
+        return [*argv, "--object-path", "/org/freedesktop/DBus", "--method", call], r"'([^']+)'"
+    if p.which("dbus-send"):
+        argv = ["dbus-send", f"--bus={address}", "--print-reply", "--dest=org.freedesktop.DBus"]
+        return [*argv, "/org/freedesktop/DBus", call], r'string "([^"]+)"'
+    return None
+
+
+def bus_state(p: Probes) -> tuple[set[str] | None, str]:
+    """(the names on the session bus, running or activatable; or None and why not)."""
+    address = _bus_address(p)
+    if address is None:
+        return None, "no D-Bus session bus"
+    names: set[str] = set()
+    answered = False
+    for method in ("ListNames", "ListActivatableNames"):
+        made = _bus_argv(p, address, method)
+        if made is None:
+            return None, "the D-Bus session bus cannot be asked (neither gdbus nor dbus-send)"
+        argv, pattern = made
+        code, out = p.run(argv)
+        if code == 0:
+            answered = True
+            names.update(re.findall(pattern, out))
+    if not answered:
+        return None, "the D-Bus session bus does not answer"
+    return names, ""
 
 
 def bus_names(p: Probes) -> set[str] | None:
-    """The names on the D-Bus session bus, running or activatable; None when it cannot be
-    asked (no bus, or neither gdbus nor dbus-send)."""
-    if not _session_bus(p):
-        return None
-    names: set[str] = set()
-    asked = False
-    for method in ("ListNames", "ListActivatableNames"):
-        if p.which("gdbus"):
-            argv = [
-                "gdbus",
-                "call",
-                "--session",
-                "--dest",
-                "org.freedesktop.DBus",
-                "--object-path",
-                "/org/freedesktop/DBus",
-                "--method",
-                f"org.freedesktop.DBus.{method}",
-            ]
-            pattern = r"'([^']+)'"
-        elif p.which("dbus-send"):
-            argv = [
-                "dbus-send",
-                "--session",
-                "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                f"org.freedesktop.DBus.{method}",
-            ]
-            pattern = r'string "([^"]+)"'
-        else:
-            return None
-        code, out = p.run(argv)
-        if code == 0:
-            asked = True
-            names.update(re.findall(pattern, out))
-    return names if asked else None
+    return bus_state(p)[0]
 
 
 def _desktop_checks(p: Probes, needs: Needs) -> list[Check]:
@@ -560,13 +562,8 @@ def _desktop_checks(p: Probes, needs: Needs) -> list[Check]:
             Check("notifications", "Notifications", "na", why),
             Check("tray", "Tray icon", "na", why),
         ]
-    names = bus_names(p)
+    names, why = bus_state(p)
     if names is None:
-        why = (
-            "no D-Bus session bus"
-            if not _session_bus(p)
-            else "the D-Bus session bus cannot be asked (neither gdbus nor dbus-send)"
-        )
         return [
             Check(
                 "notifications",
