@@ -27,7 +27,7 @@ def test_a_full_sync_does_not_stall_the_gui_thread(tmp_path: Path) -> None:
     home.mkdir()
     (home / "hosts").write_text("127.0.0.1 localhost\n")
     try:
-        result: dict[str, Any] = bench_gui.sync_probe(home, url, token, 2.0)
+        result: dict[str, Any] = bench_gui.sync_probe(home, url, token, 2.0, untuned=False)
     finally:
         assert child.stdin is not None
         child.stdin.close()

@@ -23,6 +23,7 @@ from deepworkzone.gui.context import AppContext
 from deepworkzone.gui.events import EngineSignals, LiveStatus
 from deepworkzone.gui.main_window import MainWindow, window_settings
 from deepworkzone.gui.notifications import Notifier
+from deepworkzone.gui.responsiveness import freeze_what_lasts, share_the_interpreter
 from deepworkzone.gui.tray import Tray
 from deepworkzone.gui.widgets.messages import error_text, show_error
 
@@ -50,6 +51,7 @@ class Shell(QObject):
         make_engine: Callable[[], Engine] = build_engine,
     ) -> None:
         super().__init__()
+        share_the_interpreter()
         self.app, self.engine, self.host = app, engine, host
         self.make_engine = make_engine
         bridge = Bridge(self)
@@ -73,9 +75,12 @@ class Shell(QObject):
             self.tray.icon.messageClicked.connect(self.show_window)
         if start_engine:
             bridge.run(engine.start, on_done=self._engine_started, on_error=self._start_failed)
+        else:
+            QTimer.singleShot(0, self, freeze_what_lasts)
 
     def _engine_started(self, _result: Any) -> None:
         self.started = True
+        freeze_what_lasts()
         self.ctx.live.refresh()
         today = self.window.pages.get("today")
         if today is not None:

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
+# A callback that holds the GUI thread longer than this is logged (at debug): the window
+# cannot repaint meanwhile.
+SLOW_CALLBACK_S = 0.02
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
@@ -73,6 +77,10 @@ class Bridge(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
+        # Reads that walk every session, one at a time: two of them side by side only take
+        # turns at the interpreter, and the GUI thread waits behind both.
+        self._bulk = QThreadPool(self)
+        self._bulk.setMaxThreadCount(1)
         self._relay = _Relay(self)
         self._relay.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._pending: set[Task] = set()
@@ -85,11 +93,25 @@ class Bridge(QObject):
         on_error: Failed | None = None,
         **kw: Any,
     ) -> Task:
-        task = Task(fn, args, kw, on_done, on_error)
+        return self._start(self._pool, Task(fn, args, kw, on_done, on_error))
+
+    def run_bulk(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+        **kw: Any,
+    ) -> Task:
+        """``run`` for a read over every session (a view's reload): queued behind the
+        previous one instead of beside it."""
+        return self._start(self._bulk, Task(fn, args, kw, on_done, on_error))
+
+    def _start(self, pool: QThreadPool, task: Task) -> Task:
         self._pending.add(task)
         if len(self._pending) == 1:
             self.busy_changed.emit(True)
-        self._pool.start(_Job(task, self._relay))
+        pool.start(_Job(task, self._relay))
         return task
 
     @property
@@ -99,7 +121,11 @@ class Bridge(QObject):
     def wait(self, msecs: int = 10_000) -> bool:
         """Block until every running call has returned (at quit). Callbacks still arrive
         through the event loop afterwards."""
-        return self._pool.waitForDone(msecs)
+        began = time.monotonic()
+        if not self._bulk.waitForDone(msecs):
+            return False
+        left = max(int(msecs - (time.monotonic() - began) * 1000), 0)
+        return self._pool.waitForDone(left)
 
     def cancel_all(self) -> None:
         for task in list(self._pending):
@@ -112,6 +138,15 @@ class Bridge(QObject):
             self.busy_changed.emit(False)
         if task.cancelled:
             return
+        began = time.perf_counter()
+        try:
+            self._call_back(task, result, error)
+        finally:
+            spent = time.perf_counter() - began
+            if spent > SLOW_CALLBACK_S:
+                log.debug("slow callback for %s: %.0f ms", _name(task), spent * 1000)
+
+    def _call_back(self, task: Task, result: Any, error: BaseException | None) -> None:
         try:
             if error is None:
                 if task.on_done is not None:
@@ -119,7 +154,7 @@ class Bridge(QObject):
             elif task.on_error is not None:
                 task.on_error(error)
             else:
-                log.warning("%s failed: %s", getattr(task.fn, "__name__", task.fn), error)
+                log.warning("%s failed: %s", _name(task), error)
                 self.failed.emit(error)
         except RuntimeError as exc:
             if "already deleted" not in str(exc):
@@ -131,3 +166,7 @@ class Bridge(QObject):
         except Exception as exc:  # a callback's own bug: shown, never a crash of the loop
             log.exception("a bridge callback failed")
             self.failed.emit(exc)
+
+
+def _name(task: Task) -> str:
+    return str(getattr(task.fn, "__qualname__", task.fn))

@@ -31,7 +31,7 @@ from deepworkzone.gui.widgets.badges import SessionDelegate
 from deepworkzone.gui.widgets.messages import show_error
 
 DAYS = 8
-EXPAND_BUDGET_S = 0.008
+EXPAND_BUDGET_S = 0.005
 
 
 def load_days(engine: Any) -> list:
@@ -100,7 +100,7 @@ class TodayView(QWidget):
         # Every day open, a few days per turn of the event loop: one expandAll over thousands
         # of rows is one long stall of the GUI thread (Qt asks the model per row).
         self._expanding = 0
-        self.model.modelReset.connect(self._expand_days)
+        self.model.modelReset.connect(self._expand_later)
         self.tree.selectionModel().selectionChanged.connect(self._selection)
         layout.addWidget(self.tree, 1)
         self.buttons["start"].clicked.connect(self.start_now)
@@ -125,7 +125,7 @@ class TodayView(QWidget):
     def refresh(self, *_: Any) -> None:
         if self._task is not None:
             self._task.cancel()  # only the newest answer is shown
-        self._task = self.ctx.bridge.run(
+        self._task = self.ctx.bridge.run_bulk(
             load_days, self.ctx.engine, on_done=self._loaded, on_error=self._failed
         )
 
@@ -137,11 +137,14 @@ class TodayView(QWidget):
             self.select(current.occurrence.key)
         self._selection()
 
-    def _expand_days(self, first: int = 0, generation: int | None = None) -> None:
-        if generation is None:
-            self._expanding += 1
-            generation = self._expanding
-        elif generation != self._expanding:
+    def _expand_later(self) -> None:
+        # Not inside the reset: the new rows paint first, then the days open a turn at a time.
+        self._expanding += 1
+        generation = self._expanding
+        QTimer.singleShot(0, self, lambda: self._expand_days(0, generation))
+
+    def _expand_days(self, first: int, generation: int) -> None:
+        if generation != self._expanding:
             return  # a newer load started its own
         began = perf_counter()
         for d in range(first, self.model.rowCount()):
