@@ -180,4 +180,4 @@ def test_real_gnome_proxy_settings_and_real_autostart_files(gnome_keyfile: Path)
     assert report.get("autostart").status == "na"  # type: ignore[union-attr]  # no sessions
     autostart.enable("/usr/bin/deepworkzone")
     found = doctor.run_checks(only={"autostart"}).checks[0]
-    assert found.status == "ok" and found.detail == "the app start at login"
+    assert found.status == "ok" and found.detail == "the app starts at login"

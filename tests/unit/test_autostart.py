@@ -49,12 +49,12 @@ def test_the_agent_gets_a_systemd_user_unit_enabled_as_systemctl_would(tmp_path:
     link = unit.parent / "default.target.wants" / unit.name
     assert state.enabled and state.mechanism == "systemd" and state.path == unit
     text = unit.read_text()
-    assert f'ExecStart="{command}" run\n' in text and "WantedBy=default.target" in text
+    assert f'ExecStart="{command}" run --quiet\n' in text and "WantedBy=default.target" in text
     # A take-over (exit 0) and a refusal (exit 1) are not restarted; a crash is.
     assert "Restart=on-failure" in text and "RestartPreventExitStatus=1" in text
     assert link.is_symlink() and link.resolve() == unit.resolve()
     assert systemctl.calls == [["daemon-reload"]]
-    assert autostart.status("agent", system=system).command == f'"{command}" run'
+    assert autostart.status("agent", system=system).command == f'"{command}" run --quiet'
     # The app's own entry is a different thing, still off.
     assert not autostart.status("app", system=system).enabled
 
@@ -109,7 +109,7 @@ def test_macos_launch_agents_for_the_app_and_the_agent(
     agent_plist = plistlib.loads((agents / "ai.deepworkzone.agent.plist").read_bytes())
     assert app_plist["ProgramArguments"] == ["/Applications/Deep Work Zone.app/Contents/MacOS/dwz"]
     assert app_plist["RunAtLoad"] is True and "KeepAlive" not in app_plist
-    assert agent_plist["ProgramArguments"] == ["/usr/local/bin/deepworkzone", "run"]
+    assert agent_plist["ProgramArguments"] == ["/usr/local/bin/deepworkzone", "run", "--quiet"]
     assert agent_plist["KeepAlive"] == {"Crashed": True}
     assert agent_plist["Label"] == "ai.deepworkzone.agent"
     # Switched off with `launchctl disable`-style Disabled, or a damaged file: not enabled.
@@ -180,9 +180,9 @@ def test_windows_run_key_values_for_the_app_and_the_agent() -> None:
     autostart.enable(exe, "agent", system=win)
     assert reg.keys[RUN] == {
         "DeepWorkZone": (f'"{exe}"', 1),
-        "DeepWorkZoneAgent": (f'"{exe}" run', 1),
+        "DeepWorkZoneAgent": (f'"{exe}" run --quiet', 1),
     }
-    assert autostart.status("agent", system=win).command == f'"{exe}" run'
+    assert autostart.status("agent", system=win).command == f'"{exe}" run --quiet'
     autostart.disable(system=win)
     assert list(reg.keys[RUN]) == ["DeepWorkZoneAgent"]
     assert not autostart.disable(system=win).enabled  # twice: still fine
@@ -227,7 +227,7 @@ def test_cli_turns_the_app_and_the_agent_on_and_off(
 
     shown = json.loads(capsys.readouterr().out)
     assert shown["enabled"] and shown["mechanism"] == "systemd"
-    assert shown["command"].endswith(" run")
+    assert shown["command"].endswith(" run --quiet")
     assert main(["autostart", "off"]) == 0 and not entry.exists()
     assert "does not start at login" in capsys.readouterr().out
     assert main(["autostart", "status", "--agent"]) == 0

@@ -284,7 +284,7 @@ def test_start_at_login_and_the_running_agent() -> None:
     focus = machine(instance=lambda: LockHolder(9, 0.0, "focus", None), sessions=[session()])
     assert check(focus, "agent").status == "warning"
     agent_on = machine(autostart=lambda t: AutostartStatus(True, t == "agent", None, t))
-    assert check(agent_on, "autostart").detail == "the agent start at login"
+    assert check(agent_on, "autostart").detail == "the agent starts at login"
 
 
 def test_the_server_with_and_without_a_token_and_a_network() -> None:

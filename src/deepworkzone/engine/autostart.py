@@ -45,7 +45,7 @@ WANTED_BY = "default.target"
 LAUNCH_AGENT_LABEL = {"app": "ai.deepworkzone.app", "agent": "ai.deepworkzone.agent"}
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 RUN_VALUE = {"app": "DeepWorkZone", "agent": "DeepWorkZoneAgent"}
-AGENT_ARGS = ("run",)
+AGENT_ARGS = ("run", "--quiet")  # its lines go to the log file only
 # `deepworkzone run` exits 1 for what a restart cannot fix (another instance holds the lock,
 # a bad setting); 0 when the desktop app took over. Only a crash or exit 2 is restarted.
 _NO_RESTART_STATUS = 1
@@ -179,6 +179,8 @@ def unit_text(argv: Sequence[str]) -> str:
         "Restart=on-failure\n"
         "RestartSec=30\n"
         f"RestartPreventExitStatus={_NO_RESTART_STATUS}\n"
+        "# SIGTERM ends a running session cleanly and puts every block back.\n"
+        "TimeoutStopSec=30\n"
         "\n"
         "[Install]\n"
         f"WantedBy={WANTED_BY}\n"

@@ -697,7 +697,12 @@ def _autostart_check(p: Probes, needs: Needs) -> Check:
     app, agent = p.autostart("app"), p.autostart("agent")
     on = [name for name, state in (("the app", app), ("the agent", agent)) if state.enabled]
     if on:
-        return Check("autostart", title, "ok", f"{' and '.join(on)} start at login")
+        return Check(
+            "autostart",
+            title,
+            "ok",
+            f"{' and '.join(on)} start{'s' if len(on) == 1 else ''} at login",
+        )
     if not app.supported and not agent.supported:
         return Check("autostart", title, "na", app.note or "not available on this system")
     return Check(
