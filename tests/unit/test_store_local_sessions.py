@@ -49,7 +49,8 @@ def test_create_show_update_delete(store: LocalSessions) -> None:
 def test_an_invalid_update_names_the_field_and_changes_nothing(store: LocalSessions) -> None:
     sid = store.create(body())["id"]
     with pytest.raises(LocalError, match=r"^duration: .*1440"):
-        store.update(sid, SessionUpdate.model_validate({"duration": 5000}))
+        # The wire model refuses 5000 itself; the store checks the merged session again.
+        store.update(sid, SessionUpdate.model_construct(duration=5000))
     with pytest.raises(LocalError, match=r"recurring_ends.*is before the series starts"):
         store.update(sid, SessionUpdate(is_recurring=1, recurring_ends=dt.date(2024, 1, 1)))
     assert store.get(sid)["duration"] == 60

@@ -9,10 +9,19 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-# [0-9], not \d, which also takes Arabic-Indic and other digits. \s stays Unicode: ICU
-# puts a narrow no-break space before "AM" in times that users copy.
-_TWELVE_HOUR = re.compile(r"^\s*([0-9]{1,2})(?::([0-9]{2}))?\s*([AaPp])\.?\s*[Mm]\.?\s*$")
-_TWENTY_FOUR_HOUR = re.compile(r"^\s*([0-9]{1,2}):([0-9]{2})(?::00)?\s*$")
+# [0-9], not \d, which also takes Arabic-Indic and other digits. The spaces are named, not
+# \s (which differs between Python and the ECMA regexes of JSON Schema): ICU puts a narrow
+# no-break space before "AM" in times that users copy.
+_SP = r"[ \t\u00a0\u202f]*"
+_TWELVE_HOUR = re.compile(
+    rf"^{_SP}([0-9]{{1,2}})(?::([0-9]{{2}}))?{_SP}([AaPp])\.?{_SP}[Mm]\.?{_SP}$"
+)
+_TWENTY_FOUR_HOUR = re.compile(rf"^{_SP}([0-9]{{1,2}}):([0-9]{{2}})(?::00)?{_SP}$")
+# Exactly what parse_clock accepts, ranges included: the ``time`` field's OpenAPI pattern.
+CLOCK_PATTERN = (
+    rf"^(?:{_SP}(?:0?[1-9]|1[0-2])(?::[0-5][0-9])?{_SP}[AaPp]\.?{_SP}[Mm]\.?{_SP}"
+    rf"|{_SP}(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::00)?{_SP})$"
+)
 
 
 def parse_clock(text: str) -> time:

@@ -7,6 +7,9 @@ works against ours. Unknown fields are ignored in both directions, so either sid
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
+import zoneinfo
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -15,12 +18,36 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    WithJsonSchema,
     field_validator,
     model_serializer,
     model_validator,
 )
 
-from deepworkzone.domain.clock import format_clock, parse_clock, zone
+from deepworkzone.domain.category_ids import CATEGORY_IDS
+from deepworkzone.domain.clock import CLOCK_PATTERN, format_clock, parse_clock
+from deepworkzone.domain.limits import (
+    MAX_CATEGORIES,
+    MAX_CLOCK_LENGTH,
+    MAX_COLLABORATORS,
+    MAX_DELETED_OCCURRENCES,
+    MAX_EMAIL_LENGTH,
+    MAX_ID,
+    MAX_KEY_NAME_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_RECURRING_DAYS,
+    MAX_TIMEZONE_LENGTH,
+    MAX_URLS,
+)
+from deepworkzone.domain.wire_types import (
+    EMAIL_PATTERN,
+    DateOnly,
+    Flag,
+    RowId,
+    Site,
+    WholeNumber,
+    ZeroOne,
+)
 
 SessionType = Literal["drop-in", "standard"]
 SessionStatus = Literal["waiting", "active", "completed", "cancelled"]
@@ -31,27 +58,108 @@ KeyRole = Literal["USER", "GUEST"]
 ParticipantRole = Literal["owner", "collaborator", "participant"]
 
 
-def _zero_one(value: Any) -> Any:
-    # The seed sends 0/1 where JSON has booleans; accept both spellings.
-    if isinstance(value, bool):
-        return int(value)
+# Some text that is not only spaces, and no NUL (PostgreSQL cannot store one).
+NAME_PATTERN = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH, pattern=NAME_PATTERN)]
+KeyName = Annotated[str, Field(min_length=1, max_length=MAX_KEY_NAME_LENGTH, pattern=NAME_PATTERN)]
+Minutes = Annotated[WholeNumber, Field(ge=1, le=1440, description="minutes")]
+
+
+@functools.cache
+def time_zones() -> tuple[str, ...]:
+    """The IANA names this machine knows (tzdata), the ``timezone`` field's enum."""
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def _known_zone(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() not in time_zones():
+        raise ValueError(
+            f"{value!r} is not a known time zone (use an IANA name such as Europe/Paris)"
+        )
     return value
 
 
-ZeroOne = Annotated[Literal[0, 1], BeforeValidator(_zero_one)]
+TimeZone = Annotated[
+    str,
+    BeforeValidator(_known_zone),
+    Field(max_length=MAX_TIMEZONE_LENGTH),
+    WithJsonSchema(
+        {"type": "string", "description": "an IANA time zone name", "examples": ["Europe/Paris"]}
+    ),
+]
+
+
+def _category(value: Any) -> Any:
+    # Ids are matched in any case and without surrounding spaces, as people type them.
+    if not isinstance(value, str):
+        return value  # pydantic names the type
+    ident = value.strip().lower()
+    if ident not in CATEGORY_IDS:
+        raise ValueError(f"unknown category {value} (known: {', '.join(CATEGORY_IDS)})")
+    return ident
+
+
+Category = Annotated[
+    str,
+    BeforeValidator(_category),
+    WithJsonSchema(
+        {"type": "string", "enum": list(CATEGORY_IDS), "description": "see blocklists/"}
+    ),
+]
+
+
+_EMAIL = re.compile(EMAIL_PATTERN)
+
+
+def _collaborator(value: Any) -> Any:
+    """A user id (1..MAX_ID) or an e-mail address (in lower case); one error at the item."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 1 <= value <= MAX_ID:
+            raise ValueError(f"{value} is not a user id (1..{MAX_ID})")
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if len(text) > MAX_EMAIL_LENGTH or not _EMAIL.match(text):
+            raise ValueError(f"{text[:60]!r} is neither a user id nor an e-mail address")
+        return text
+    raise ValueError(f"{value!r} is neither a user id nor an e-mail address")
+
+
+Invitee = Annotated[
+    int | str,
+    BeforeValidator(_collaborator),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                {"type": "string", "maxLength": MAX_EMAIL_LENGTH, "pattern": EMAIL_PATTERN},
+            ],
+            "description": "a user id or the e-mail address of a member of your org",
+        }
+    ),
+]
+Weekday = Annotated[WholeNumber, Field(ge=0, le=7)]
+WeekPosition = Annotated[WholeNumber, Field(ge=1, le=5)]
+
+
+def _unique(items: list[Any]) -> list[Any]:
+    """In order, without repeats; linear (a dict), whatever the list holds."""
+    return list(dict.fromkeys(items))
 
 
 class WireModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    # python-re: the patterns mean what they mean to Python (and to the OpenAPI fuzzers'
+    # generators), not to Rust's regex crate, whose "$" and "\\s" differ.
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, regex_engine="python-re")
 
 
 class WebsiteBlocker(WireModel):
     mode: BlockerMode = "preset"
-    category: list[str] = Field(default_factory=list)
-    urls: list[str] = Field(default_factory=list)
+    category: list[Category] = Field(default_factory=list, max_length=MAX_CATEGORIES)
+    urls: list[Site] = Field(default_factory=list, max_length=MAX_URLS)
     # Extension: no early end from any front end; see docs/strict-mode.md. Left out of the
     # JSON when off, so the seed's sessions read back exactly as they were sent.
-    strict: bool = False
+    strict: Flag = False
 
     @model_serializer(mode="wrap")
     def _strict_only_when_on(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -62,90 +170,71 @@ class WebsiteBlocker(WireModel):
 
     @field_validator("category")
     @classmethod
-    def _categories_are_ids(cls, value: list[str]) -> list[str]:
-        cleaned = []
-        for item in value:
-            ident = item.strip().lower()
-            if not ident or not all(c.isalnum() or c in "-_" for c in ident):
-                raise ValueError(f"{item!r} is not a category id (e.g. 'social-media')")
-            if ident not in cleaned:
-                cleaned.append(ident)
-        return cleaned
+    def _categories_once(cls, value: list[str]) -> list[str]:
+        return _unique(value)
 
-    @field_validator("urls")
-    @classmethod
-    def _urls_not_blank(cls, value: list[str]) -> list[str]:
-        cleaned = [u.strip() for u in value]
-        if any(not u for u in cleaned):
-            raise ValueError("website urls may not be blank")
-        return cleaned
+
+class AnsweredWebsiteBlocker(WebsiteBlocker):
+    """The blocker as a server answers it: what it stored is read back as it is (an older
+    server, or the hosted API, may know other categories); requests are checked in full."""
+
+    category: list[str] = Field(default_factory=list)
+    urls: list[str] = Field(default_factory=list)
 
 
 class SnoozeApps(WireModel):
-    slack: bool = False
-    teams: bool = False
+    slack: Flag = False
+    teams: Flag = False
 
 
 class SessionFields(WireModel):
     """Everything a client may send when creating a session (the seed's example body)."""
 
-    org_id: int | None = None
-    name: str = Field(min_length=1, max_length=200)
+    org_id: RowId | None = Field(None, description="your org; left out or null: your org")
+    name: Name
     type: SessionType = "standard"
-    duration: int = Field(ge=1, le=1440, description="minutes")
-    schedule: dt.date
-    time: str = Field(description='start time, "9:00 AM"; "09:00" accepted on input')
-    timezone: str = "UTC"
-    is_public: bool = False
-    collaborator: list[int | str] = Field(default_factory=list)
+    duration: Minutes
+    schedule: DateOnly
+    time: str = Field(
+        pattern=CLOCK_PATTERN,
+        max_length=MAX_CLOCK_LENGTH,
+        description='start time, "9:00 AM"; "09:00" accepted on input',
+        examples=["9:00 AM", "21:30"],
+    )
+    timezone: TimeZone = "UTC"
+    is_public: Flag = False
+    collaborator: list[Invitee] = Field(default_factory=list, max_length=MAX_COLLABORATORS)
     status: SessionStatus = "waiting"
-    website_blocker_enabled: bool = False
+    website_blocker_enabled: Flag = False
     website_blocker: WebsiteBlocker = Field(default_factory=WebsiteBlocker)
-    snooze_enabled: bool = False
+    snooze_enabled: Flag = False
     snooze_apps: SnoozeApps = Field(default_factory=SnoozeApps)
     is_recurring: ZeroOne = 0
-    recurring_start: dt.date | None = None
-    recurring_ends: dt.date | None = None
+    recurring_start: DateOnly | None = None
+    recurring_ends: DateOnly | None = None
     occurrence: Occurrence | None = "daily"
-    recurring_days: list[int] = Field(default_factory=list)
+    recurring_days: list[Weekday] = Field(default_factory=list, max_length=MAX_RECURRING_DAYS)
     recurring_month_option: MonthOption | None = "exact"
-    recurring_month_week_pos: int | None = Field(1, ge=1, le=5)
-    recurring_month_week_day: int | None = Field(1, ge=0, le=7)
+    recurring_month_week_pos: WeekPosition | None = 1
+    recurring_month_week_day: Weekday | None = 1
     fallback_option: ZeroOne = 0
 
     @field_validator("time", mode="before")
     @classmethod
     def _normalise_time(cls, value: Any) -> Any:
         if isinstance(value, str):
+            if len(value) > MAX_CLOCK_LENGTH:
+                raise ValueError(f"is longer than {MAX_CLOCK_LENGTH} characters")
             return format_clock(parse_clock(value))
         if isinstance(value, dt.time):
             # Server code builds sessions from stored rows, where the time is a time.
             return format_clock(value)
         return value
 
-    @field_validator("duration", mode="before")
-    @classmethod
-    def _duration_not_bool(cls, value: Any) -> Any:
-        # pydantic reads true as 1; a boolean duration is a client bug, not one minute.
-        if isinstance(value, bool):
-            raise ValueError("duration must be a number of minutes (1..1440), not a boolean")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        zone(value)
-        return value
-
     @field_validator("recurring_days")
     @classmethod
     def _iso_weekdays(cls, value: list[int]) -> list[int]:
-        days: set[int] = set()
-        for day in value:
-            if not 0 <= day <= 7:
-                raise ValueError(f"{day} is not a weekday (1=Mon .. 7=Sun, 0 also means Sunday)")
-            days.add(7 if day == 0 else day)
-        return sorted(days)
+        return sorted({7 if day == 0 else day for day in value})
 
     @field_validator("recurring_month_week_day")
     @classmethod
@@ -155,15 +244,7 @@ class SessionFields(WireModel):
     @field_validator("collaborator")
     @classmethod
     def _collaborators(cls, value: list[int | str]) -> list[int | str]:
-        out: list[int | str] = []
-        for item in value:
-            if isinstance(item, str):
-                item = item.strip().lower()
-                if "@" not in item or item.startswith("@") or item.endswith("@"):
-                    raise ValueError(f"{item!r} is neither a user id nor an e-mail address")
-            if item not in out:
-                out.append(item)
-        return out
+        return _unique(value)
 
     @model_validator(mode="after")
     def _recurrence_consistent(self) -> SessionFields:
@@ -196,32 +277,75 @@ class SessionCreate(SessionFields):
     pass
 
 
-class SessionUpdate(WireModel):
-    """PUT body: the create fields, any subset; what is left out keeps its value."""
+# A left-out field keeps its value; null is a value only where a create accepts it too.
+_NOT_NULL = (
+    "name",
+    "type",
+    "duration",
+    "schedule",
+    "time",
+    "timezone",
+    "is_public",
+    "collaborator",
+    "status",
+    "website_blocker_enabled",
+    "website_blocker",
+    "snooze_enabled",
+    "snooze_apps",
+    "is_recurring",
+    "recurring_days",
+    "fallback_option",
+)
 
-    org_id: int | None = None
-    name: str | None = None
+
+def _drop_null(schema: dict[str, Any]) -> None:
+    """The OpenAPI schema says what _refuse_null does: no null for the _NOT_NULL fields."""
+    for name in _NOT_NULL:
+        prop = schema["properties"][name]
+        prop.pop("default", None)
+        branches = [b for b in prop.pop("anyOf", []) if b != {"type": "null"}]
+        if len(branches) == 1:
+            prop.update(branches[0])
+        elif branches:
+            prop["anyOf"] = branches
+
+
+class SessionUpdate(WireModel):
+    """PUT body: the create fields, any subset; what is left out keeps its value. Null is
+    accepted where a create accepts it (org_id, the recurrence fields), refused elsewhere."""
+
+    model_config = ConfigDict(json_schema_extra=_drop_null)
+
+    org_id: RowId | None = None
+    name: Name | None = None
     type: SessionType | None = None
-    duration: int | None = None
-    schedule: dt.date | None = None
-    time: str | None = None
-    timezone: str | None = None
-    is_public: bool | None = None
-    collaborator: list[int | str] | None = None
+    duration: Minutes | None = None
+    schedule: DateOnly | None = None
+    time: Annotated[str, Field(pattern=CLOCK_PATTERN, max_length=MAX_CLOCK_LENGTH)] | None = None
+    timezone: TimeZone | None = None
+    is_public: Flag | None = None
+    collaborator: Annotated[list[Invitee], Field(max_length=MAX_COLLABORATORS)] | None = None
     status: SessionStatus | None = None
-    website_blocker_enabled: bool | None = None
+    website_blocker_enabled: Flag | None = None
     website_blocker: WebsiteBlocker | None = None
-    snooze_enabled: bool | None = None
+    snooze_enabled: Flag | None = None
     snooze_apps: SnoozeApps | None = None
     is_recurring: ZeroOne | None = None
-    recurring_start: dt.date | None = None
-    recurring_ends: dt.date | None = None
+    recurring_start: DateOnly | None = None
+    recurring_ends: DateOnly | None = None
     occurrence: Occurrence | None = None
-    recurring_days: list[int] | None = None
+    recurring_days: Annotated[list[Weekday], Field(max_length=MAX_RECURRING_DAYS)] | None = None
     recurring_month_option: MonthOption | None = None
-    recurring_month_week_pos: int | None = None
-    recurring_month_week_day: int | None = None
+    recurring_month_week_pos: WeekPosition | None = None
+    recurring_month_week_day: Weekday | None = None
     fallback_option: ZeroOne | None = None
+
+    @field_validator(*_NOT_NULL, mode="before")
+    @classmethod
+    def _refuse_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null (leave the field out to keep its value)")
+        return value
 
     def apply_to(self, current: SessionFields) -> SessionCreate:
         """The session as it will be after this update, validated as a whole."""
@@ -242,28 +366,31 @@ class Session(SessionFields):
 
     id: int
     org_id: int | None = None
+    website_blocker: AnsweredWebsiteBlocker = Field(default_factory=AnsweredWebsiteBlocker)
     created_by: int | None = None
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     # Extension: occurrences removed from a recurring series (DELETE scope=occurrence).
-    deleted_occurrences: list[dt.date] = Field(default_factory=list)
+    deleted_occurrences: list[DateOnly] = Field(
+        default_factory=list, max_length=MAX_DELETED_OCCURRENCES
+    )
     participation: Participation | None = None
 
 
 class JoinRequest(WireModel):
-    date: dt.date | None = None
+    date: DateOnly | None = Field(None, description="the occurrence; null: today's or the next")
 
 
 class CompleteRequest(WireModel):
-    date: dt.date | None = None
-    focused_minutes: int | None = Field(None, ge=0, le=1440)
+    date: DateOnly | None = None
+    focused_minutes: Annotated[WholeNumber, Field(ge=0, le=1440)] | None = None
 
 
 class Participant(WireModel):
     user_id: int
     email: str | None = None
     role: ParticipantRole = "participant"
-    date: dt.date | None = None
+    date: DateOnly | None = None
     joined_at: dt.datetime | None = None
     left_at: dt.datetime | None = None
     completed_at: dt.datetime | None = None
@@ -271,7 +398,7 @@ class Participant(WireModel):
 
 
 class ApiKeyCreate(WireModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: KeyName
     role: KeyRole = "USER"
 
 

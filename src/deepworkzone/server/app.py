@@ -13,6 +13,7 @@ from deepworkzone import __version__
 from deepworkzone.server.db import make_engine, migrate, session_factory
 from deepworkzone.server.errors import JsonResponse, http_error_handler, validation_error_handler
 from deepworkzone.server.list_cache import LIST_CACHE_ENTRIES, LruCache
+from deepworkzone.server.openapi import install_openapi
 from deepworkzone.server.ratelimit import (
     DEFAULT_FAILED_AUTH_PER_MINUTE,
     DEFAULT_PER_MINUTE,
@@ -22,6 +23,7 @@ from deepworkzone.server.ratelimit import (
     RateLimitMiddleware,
 )
 from deepworkzone.server.rendering import RenderCache
+from deepworkzone.server.request_body import BodyLimitMiddleware
 from deepworkzone.server.routes import api_keys, participation, sessions_item, sessions_list
 
 log = logging.getLogger(__name__)
@@ -82,10 +84,13 @@ def create_app(
     if shared_limits if shared_limits is not None else engine.dialect.name != "sqlite":
         per_key = per_key.with_counter(DatabaseCounter(engine))
     app.state.limits = Limits(per_key, per_key.with_limit(failed_auth_per_minute))
+    # Outermost last: a refused body (413, 415) is still counted and carries rate headers.
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RateLimitMiddleware)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_exception_handler(Exception, _internal_error)
     for module in (sessions_list, sessions_item, participation, api_keys):
         app.include_router(module.router, prefix=API_PREFIX)
+    install_openapi(app, API_PREFIX)
     return app

@@ -7,10 +7,16 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-MAX_ID = 2**31 - 1
+from deepworkzone.domain.limits import MAX_ID, MAX_KEYWORD_LENGTH
+from deepworkzone.domain.wire_types import DateOnly
+
 MAX_PAGE = 1_000_000
 
 SessionId = Annotated[int, Path(ge=1, le=MAX_ID, description="the session's id")]
 KeyId = Annotated[int, Path(ge=1, le=MAX_ID, description="the API key's id")]
 OrgIdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+# YYYY-MM-DD only: "0" or "86400" is not read as Unix time, nor a datetime as its day.
+DateFilter = Annotated[DateOnly | None, Query(description="a date, YYYY-MM-DD")]
+# Any text but NUL (PostgreSQL cannot compare with one); it only narrows a search.
+Keyword = Annotated[str | None, Query(max_length=MAX_KEYWORD_LENGTH, pattern="^[^\\u0000]*$")]

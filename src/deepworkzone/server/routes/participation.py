@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter
 
 from deepworkzone.domain.models import CompleteRequest, JoinRequest, Participant, Participation
 from deepworkzone.server import participation as service
 from deepworkzone.server.auth import CurrentCaller, Db, require_user_role
-from deepworkzone.server.routes.params import SessionId
+from deepworkzone.server.routes.params import DateFilter, SessionId
 from deepworkzone.server.visibility import load_visible
 
 router = APIRouter(tags=["participation"])
@@ -44,7 +42,7 @@ def complete_session(
 
 @router.get("/sessions/{session_id}/participants", response_model=list[Participant])
 def get_participants(
-    session_id: SessionId, caller: CurrentCaller, db: Db, date: dt.date | None = None
+    session_id: SessionId, caller: CurrentCaller, db: Db, date: DateFilter = None
 ) -> list[Participant]:
     row = load_visible(db, caller, session_id)
     return service.participants(db, row, date)

@@ -17,7 +17,7 @@ from deepworkzone.server.conditional import expected_version
 from deepworkzone.server.errors import JSON_MEDIA_TYPE
 from deepworkzone.server.orm import SessionRow
 from deepworkzone.server.participation import participation_for
-from deepworkzone.server.routes.params import SessionId
+from deepworkzone.server.routes.params import DateFilter, SessionId
 from deepworkzone.server.visibility import (
     collaborator_ids,
     deleted_days,
@@ -144,9 +144,7 @@ def delete_session(
     caller: CurrentCaller,
     db: Db,
     scope: Literal["series", "occurrence"] = "series",
-    date: Annotated[
-        dt.date | None, Query(description="the occurrence, with scope=occurrence")
-    ] = None,
+    date: Annotated[DateFilter, Query(description="the occurrence, with scope=occurrence")] = None,
 ) -> Response:
     row = _editable(db, caller, session_id)
     if scope == "occurrence":

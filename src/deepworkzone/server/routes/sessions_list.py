@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -14,7 +13,7 @@ from deepworkzone.server.conditional import etag_matches, list_etag
 from deepworkzone.server.errors import JSON_MEDIA_TYPE, JsonResponse, unprocessable
 from deepworkzone.server.list_cache import LIST_CACHE_MAX_BYTES
 from deepworkzone.server.listing import Filters, list_sessions
-from deepworkzone.server.routes.params import OrgIdFilter, PageNumber
+from deepworkzone.server.routes.params import DateFilter, Keyword, OrgIdFilter, PageNumber
 
 router = APIRouter(tags=["sessions"])
 MAX_PER_PAGE = 100
@@ -51,18 +50,15 @@ async def get_sessions(
     org_id: OrgIdFilter = None,
     channel: Literal["public", "private"] | None = None,
     type: Literal["drop-in", "standard"] | None = None,
-    date: Annotated[dt.date | None, Query(description="sessions occurring that day")] = None,
+    date: Annotated[DateFilter, Query(description="sessions occurring that day")] = None,
     completed: Annotated[int | None, Query(ge=0, le=1, description="0 active, 1 done")] = None,
     source: Literal["user", "organization"] | None = None,
-    keyword: Annotated[str | None, Query(max_length=200)] = None,
-    day_start: dt.date | None = None,
-    day_ends: dt.date | None = None,
+    keyword: Keyword = None,
+    day_start: DateFilter = None,
+    day_ends: DateFilter = None,
     page: PageNumber = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
 ) -> Response:
-    if keyword is not None and not keyword.isprintable():
-        # PostgreSQL refuses NUL in text; no session name holds control characters anyway.
-        unprocessable(("query", "keyword"), "may not contain control characters")
     if day_start is not None and day_ends is not None and day_ends < day_start:
         unprocessable(("query", "day_ends"), f"{day_ends} is before day_start {day_start}")
     filters = Filters(
