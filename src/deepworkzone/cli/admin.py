@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from deepworkzone.cli.errors import UserError
-from deepworkzone.cli.serve import add_db_argument, database_url
+from deepworkzone.cli.serve import add_db_argument, database_url, require_server
 
 
 def register(sub: Any) -> None:
@@ -68,6 +68,7 @@ def _database(url: str | None) -> Iterator[Any]:
 
 
 def create_user(args: argparse.Namespace) -> int:
+    require_server()
     from deepworkzone.server.accounts import AccountError, ensure_user, issue_key
 
     with _database(args.db) as db:
@@ -87,6 +88,7 @@ def create_user(args: argparse.Namespace) -> int:
 
 
 def revoke_key(args: argparse.Namespace) -> int:
+    require_server()
     from deepworkzone.server.accounts import find_key_by_token, revoke
     from deepworkzone.server.orm import ApiKeyRow
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import json
+import os
 import socket
 from typing import Any
 
@@ -13,6 +16,12 @@ DEFAULT_PORT = 8765
 # Self-hosted teams sync a handful of desktop apps; 600/min leaves room for bursts (a full
 # resync) while still stopping a runaway client. The hosted API allows 10/min.
 DEFAULT_RATE_LIMIT = 600
+DEFAULT_FAILED_AUTH_LIMIT = 30
+# The server's own dependencies: the `server` extra, so the desktop app installs none of them.
+SERVER_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "alembic")
+INSTALL_HINT = "pip install 'deepworkzone[server]'"
+# How the parent hands its options to the worker processes (uvicorn starts them afresh).
+WORKER_OPTIONS_ENV = "DEEPWORKZONE_SERVE_WORKER_OPTIONS"
 
 
 def register(sub: Any) -> None:
@@ -34,7 +43,33 @@ def register(sub: Any) -> None:
         metavar="N",
         help=f"requests per minute per API key (default {DEFAULT_RATE_LIMIT})",
     )
+    parser.add_argument(
+        "--failed-auth-limit",
+        type=positive_int,
+        default=DEFAULT_FAILED_AUTH_LIMIT,
+        metavar="N",
+        help="failed authentications per minute per client address "
+        f"(default {DEFAULT_FAILED_AUTH_LIMIT})",
+    )
+    parser.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="worker processes (default 1); more than one share caches, rate limits and "
+        "idempotency keys through the database: use PostgreSQL",
+    )
     parser.set_defaults(func=run, skip_recovery=True)
+
+
+def require_server() -> None:
+    """One line on how to install the server when its dependencies are missing."""
+    missing = [name for name in SERVER_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UserError(
+            f"the Sessions API server is not installed (missing {', '.join(missing)}): "
+            f"{INSTALL_HINT}"
+        )
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
@@ -79,6 +114,7 @@ def database_url(given: str | None) -> str:
 
 def open_app(db_url: str, **options: Any) -> Any:
     """The server app on ``db_url``; a bad URL or unreachable database is one line."""
+    require_server()
     from sqlalchemy.exc import ArgumentError, OperationalError
 
     from deepworkzone.server.app import create_app
@@ -94,28 +130,64 @@ def open_app(db_url: str, **options: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    require_server()
     import uvicorn
     from sqlalchemy.engine import make_url
 
     db_url = database_url(args.db)
-    app = open_app(db_url, rate_limit_per_minute=args.rate_limit)
-    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    options = {
+        "rate_limit_per_minute": args.rate_limit,
+        "failed_auth_per_minute": args.failed_auth_limit,
+    }
+    if args.workers > 1:
+        options["shared_limits"] = True
+    # Migrates and checks the database once, here, before any worker starts.
+    app = open_app(db_url, **options)
+    sock = _listen(args.host, args.port)
+    port = sock.getsockname()[1]
+    shown_url = make_url(db_url).render_as_string(hide_password=True)
+    workers = f", {args.workers} workers" if args.workers > 1 else ""
+    print(
+        f"Sessions API on http://{args.host}:{port}/api/v1 (docs at /docs), "
+        f"database {shown_url}, {args.rate_limit} requests/min per key{workers}",
+        flush=True,
+    )
+    if args.workers == 1:
+        server = uvicorn.Server(uvicorn.Config(app, log_level="info", lifespan="off"))
+        server.run(sockets=[sock])
+        return 0
+    from uvicorn.supervisors import Multiprocess
+
+    app.state.engine.dispose()  # the workers open their own connections
+    os.environ[WORKER_OPTIONS_ENV] = json.dumps({"db_url": db_url, **options})
+    config = uvicorn.Config(
+        f"{__name__}:worker_app",
+        factory=True,
+        workers=args.workers,
+        log_level="info",
+        lifespan="off",
+    )
+    Multiprocess(config, sockets=[sock]).run()
+    return 0
+
+
+def worker_app() -> Any:
+    """The app in a worker process of ``serve --workers N`` (the parent migrated already)."""
+    from deepworkzone.server.app import create_app
+
+    options = json.loads(os.environ[WORKER_OPTIONS_ENV])
+    return create_app(options.pop("db_url"), migrate_schema=False, **options)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     # Accepted connections inherit it; without it Nagle + delayed ACK add 40 ms per request.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
-        sock.bind((args.host, args.port))
+        sock.bind((host, port))
     except (OSError, OverflowError) as exc:
         sock.close()
-        raise UserError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
-    port = sock.getsockname()[1]
-    shown_url = make_url(db_url).render_as_string(hide_password=True)
-    print(
-        f"Sessions API on http://{args.host}:{port}/api/v1 (docs at /docs), "
-        f"database {shown_url}, {args.rate_limit} requests/min per key",
-        flush=True,
-    )
-    server = uvicorn.Server(uvicorn.Config(app, log_level="info", lifespan="off"))
-    server.run(sockets=[sock])
-    return 0
+        raise UserError(f"cannot listen on {host}:{port}: {exc}") from None
+    return sock
