@@ -49,11 +49,13 @@ class Served:
         headers = {**kw.pop("headers", {})}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        with httpx.Client(base_url=self.url + "/api/v1", timeout=30) as client:
-            with client.stream(method, path, headers=headers, **kw) as response:
-                local = response.extensions["network_stream"].get_extra_info("client_addr")
-                pid = self._worker_of(local[1])
-                response.read()
+        with (
+            httpx.Client(base_url=self.url + "/api/v1", timeout=30) as client,
+            client.stream(method, path, headers=headers, **kw) as response,
+        ):
+            local = response.extensions["network_stream"].get_extra_info("client_addr")
+            pid = self._worker_of(local[1])
+            response.read()
         return pid, response
 
     def _worker_of(self, client_port: int) -> int:
