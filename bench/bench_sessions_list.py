@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+from serving import bare_app, child_apps, serve_apps
 
 TARGET_P50_MS = 15.0
 TARGET_RATIO = 0.40
@@ -85,38 +86,11 @@ def seed(db_url: str, count: int) -> str:
 
 
 def serve(db_url: str) -> None:
-    """Child process: the real app and a bare app on two free loopback ports."""
-    import socket
-    import threading
-
-    import uvicorn
-    from fastapi import FastAPI
-
+    """Child process: the real app and a bare app answering 20 sessions."""
     from deepworkzone.server.app import create_app
 
-    real = create_app(db_url, rate_limit_per_minute=10**9)
-    bare = FastAPI()
     payload = [_session_fields(random.Random(i), i) for i in range(20)]
-
-    @bare.get("/bare")
-    def bare_list() -> list[dict[str, Any]]:
-        return payload
-
-    servers = []
-    ports = []
-    for app in (real, bare):
-        sock = socket.socket()
-        # Accepted connections inherit it; without it Nagle + delayed ACK add 40 ms per request.
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind(("127.0.0.1", 0))
-        ports.append(sock.getsockname()[1])
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        servers.append(server)
-        threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True).start()
-    while not all(s.started for s in servers):
-        time.sleep(0.01)
-    print(json.dumps(ports), flush=True)
-    sys.stdin.read()  # the parent closes stdin when done
+    serve_apps(create_app(db_url, rate_limit_per_minute=10**9), bare_app(payload))
 
 
 def measure(
@@ -199,20 +173,8 @@ def main() -> int:
         t0 = time.perf_counter()
         token = seed(db_url, args.sessions)
         print(f"seeded {args.sessions} sessions in {time.perf_counter() - t0:.1f} s")
-        child = subprocess.Popen(
-            [sys.executable, __file__, "--serve", db_url],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert child.stdout is not None
-            real_port, bare_port = json.loads(child.stdout.readline())
+        with child_apps(__file__, db_url) as (real_port, bare_port):
             results = run_clients(token, real_port, bare_port, args.requests)
-        finally:
-            assert child.stdin is not None
-            child.stdin.close()
-            child.wait(timeout=10)
     return 0 if report(results) else 1
 
 

@@ -17,9 +17,7 @@ same run, each with its baseline:
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_sessions_list import seed
+from serving import bare_app, child_apps, serve_apps
 
 TARGET_FULL_S = 5.0
 TARGET_NO_CHANGE_MS = 20.0
@@ -35,34 +34,9 @@ TARGET_NO_CHANGE_MS = 20.0
 
 def serve(db_url: str) -> None:
     """Child process: the real app, and a bare endpoint answering {} on another port."""
-    import socket
-    import threading
-
-    import uvicorn
-    from fastapi import FastAPI
-
     from deepworkzone.server.app import create_app
 
-    real = create_app(db_url, rate_limit_per_minute=10**9)
-    bare = FastAPI()
-
-    @bare.get("/health")
-    def health() -> dict[str, Any]:
-        return {}
-
-    servers, ports = [], []
-    for app in (real, bare):
-        sock = socket.socket()
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind(("127.0.0.1", 0))
-        ports.append(sock.getsockname()[1])
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        servers.append(server)
-        threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True).start()
-    while not all(s.started for s in servers):
-        time.sleep(0.01)
-    print(json.dumps(ports), flush=True)
-    sys.stdin.read()
+    serve_apps(create_app(db_url, rate_limit_per_minute=10**9), bare_app({}))
 
 
 class Counting:
@@ -121,11 +95,11 @@ def run(token: str, real: int, bare: int, repeats: int, folder: Path) -> dict[st
             conns.close()
     with httpx.Client(base_url=f"http://127.0.0.1:{bare}", timeout=10) as health:
         for _ in range(50):
-            health.get("/health")
+            health.get("/bare")
         baseline = []
         for _ in range(repeats):
             t0 = time.perf_counter()
-            health.get("/health").raise_for_status()
+            health.get("/bare").raise_for_status()
             baseline.append(time.perf_counter() - t0)
     return {
         "stored": stored,
@@ -171,20 +145,8 @@ def main() -> int:
         folder = Path(name)
         db_url = f"sqlite:///{folder / 'bench.db'}"
         token = seed(db_url, args.sessions)
-        child = subprocess.Popen(
-            [sys.executable, __file__, "--serve", db_url],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert child.stdout is not None
-            real, bare = json.loads(child.stdout.readline())
+        with child_apps(__file__, db_url) as (real, bare):
             results = run(token, real, bare, args.repeats, folder)
-        finally:
-            assert child.stdin is not None
-            child.stdin.close()
-            child.wait(timeout=30)
     return 0 if report(results) else 1
 
 
