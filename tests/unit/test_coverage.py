@@ -45,13 +45,14 @@ def test_hosts_misses_a_running_firefox_with_doh_and_says_restart() -> None:
     report = coverage_report("hosts", probe=LINUX_DESKTOP)
     assert reach("hosts", LINUX_DESKTOP) == {
         "chromium": "yes",
-        "firefox": "yes",
+        "firefox": "partial",
         "firefox_doh": "no",
         "open_connections": "yes",
         "other_programs": "yes",
     }
     assert "restart Firefox" in report.cell("firefox_doh").remedy
     assert "running Firefox with DNS-over-HTTPS" in report.summary
+    assert "use both" in report.cell("firefox").remedy
 
 
 def test_proxy_misses_command_line_tools_and_headless_desktops() -> None:

@@ -243,7 +243,16 @@ def _chromium(method: str, probe: MachineProbe) -> Verdict:
 def _firefox(method: str, probe: MachineProbe) -> Verdict:
     if method == "proxy":
         return _proxy_reach(probe, "firefox")
-    return "yes", "resolves names through the system, which reads the hosts file", ""
+    # Measured (tests/integration/test_browsers.py): a running Firefox keeps the address of
+    # a name it resolved before the start, even once its connection is closed (for more
+    # than a minute while the site is in use); names it had not looked up are blocked.
+    return (
+        "partial",
+        "a site it had open before the start keeps loading (Firefox keeps the address it "
+        "looked up); sites it had not opened are blocked; after the session, a blocked site it "
+        "tried stays blocked for about a minute",
+        "use both (the proxy blocks it at once), or restart Firefox",
+    )
 
 
 def _firefox_doh(method: str, probe: MachineProbe) -> Verdict:
