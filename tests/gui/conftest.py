@@ -7,6 +7,9 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never the desktop's own bus: no test notification may pop up on a developer's screen (tests
+# that want notifications start a private bus).
+os.environ["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent/deepworkzone-tests-bus"
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime

@@ -4,12 +4,15 @@ notification with actions or, where there are none, in a non-modal prompt in the
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from deepworkzone.engine import account
 from deepworkzone.engine.history import local_zone
+from tests.fakes.fake_notifications import FakeNotificationServer
+from tests.fakes.session_bus import private_session_bus
 from tests.gui.conftest import make_ctx, wait_for
 from tests.gui.shell_helpers import create, step
 from tests.gui.test_window_tray import offscreen_noise  # noqa: F401 (autouse fixture)
@@ -188,50 +191,61 @@ def test_skip_in_the_window_prompt_skips_that_occurrence(qtbot: Any, shell: Any)
     assert prompt.isHidden()  # not asked again
 
 
-class FakeActions:
-    supported = True
-
-    def __init__(self) -> None:
-        self.shown: list[tuple[str, str, list[Any]]] = []
-
-    def notify(self, title: str, body: str, choices: list[Any]) -> None:
-        self.shown.append((title, body, choices))
-
-    def click(self, label: str) -> None:
-        dict(self.shown[-1][2])[label]()
-
-
 def test_a_reminder_offers_start_and_skip_where_notifications_have_actions(
-    qtbot: Any, local_ctx: Any, gui_clock: Any
+    qtbot: Any, local_ctx: Any, gui_clock: Any, tmp_path: Path
 ) -> None:
-    fake = FakeActions()
-    shell = _shell(qtbot, local_ctx.engine, gui_clock)
-    try:
-        shell.notifier.actions = fake
-        ctx = shell.ctx
-        sid = create(ctx, name="Reminded")  # 9:05; reminder 2 minutes before
-        step(ctx, 63 * 60 + 5)
-        _settle(qtbot, ctx)
-        title, body, choices = fake.shown[-1]
-        assert title == "Starting soon" and "Reminded" in body
-        assert [label for label, _ in choices] == ["Start now", "Skip"]
-        fake.click("Skip")
-        _settle(qtbot, ctx)
-        step(ctx, 3 * 60)  # past its start: skipped, so not started
-        _settle(qtbot, ctx)
-        status = ctx.engine.focus.status()
-        assert status is None or status.session_id != sid
-        # "Ask first" through the notification, not the window.
-        ctx.engine.scheduler.settings.auto_start = False
-        other = create(ctx, name="Later", time="9:30 AM")
-        step(ctx, 24 * 60)  # 9:30:05: its reminder, then its start
-        _settle(qtbot, ctx)
-        assert [t for t, _b, _c in fake.shown[-2:]] == ["Starting soon", "Time to focus"]
-        title, body, choices = fake.shown[-1]
-        assert "Later" in body
-        assert shell.notifier.prompt.isHidden()
-        fake.click("Start")
-        _settle(qtbot, ctx)
-        assert ctx.engine.focus.status().session_id == other
-    finally:
-        shell.ctx.bridge.wait()
+    """The desktop's notification server on a private session bus (a real dbus-daemon):
+    the reminder's buttons are its buttons, and its clicks start or skip."""
+    from deepworkzone.gui.desktop_actions import DesktopActions
+
+    with private_session_bus(tmp_path) as (address, _), FakeNotificationServer(address) as srv:
+        shell = _shell(qtbot, local_ctx.engine, gui_clock)
+        desktop = DesktopActions(shell.ctx.bridge, address=address)
+        desktop.open()
+        qtbot.waitUntil(lambda: desktop.opened, timeout=5000)
+        shell.notifier.actions = desktop
+        try:
+            _reminder_flow(qtbot, shell, srv)
+        finally:
+            desktop.close()
+            shell.ctx.bridge.wait()
+
+
+def _reminder_flow(qtbot: Any, shell: Any, srv: FakeNotificationServer) -> None:
+    def titled(title: str) -> Any:
+        qtbot.waitUntil(lambda: any(n.title == title for n in srv.shown), timeout=5000)
+        return [n for n in srv.shown if n.title == title][-1]
+
+    def click(shown: Any, label: str) -> None:
+        [key] = [k for k, text in shown.actions if text == label]
+        srv.click(shown, key)
+
+    ctx = shell.ctx
+    sid = create(ctx, name="Reminded")  # 9:05; reminder 2 minutes before
+    step(ctx, 63 * 60 + 5)
+    _settle(qtbot, ctx)
+    reminder = titled("Starting soon")
+    assert "Reminded" in reminder.body and reminder.app_name == "Deep Work Zone"
+    assert [text for key, text in reminder.actions if key != "default"] == ["Start now", "Skip"]
+    click(reminder, "Skip")
+    _settle(qtbot, ctx)
+    step(ctx, 3 * 60)  # past its start: skipped, so not started
+    _settle(qtbot, ctx)
+    status = ctx.engine.focus.status()
+    assert status is None or status.session_id != sid
+    # "Ask first": the notification's buttons, and the window's question beside them.
+    ctx.engine.scheduler.settings.auto_start = False
+    other = create(ctx, name="Later", time="9:30 AM")
+    step(ctx, 24 * 60)  # 9:30:05: its reminder, then its start
+    _settle(qtbot, ctx)
+    due = titled("Time to focus")
+    assert "Later" in due.body
+    assert not shell.notifier.prompt.isHidden()  # asked in the window as well
+    click(due, "Start")
+    _settle(qtbot, ctx)
+    qtbot.waitUntil(
+        lambda: getattr(ctx.engine.focus.status(), "session_id", None) == other, timeout=5000
+    )
+    assert shell.notifier.prompt.isHidden()  # answered in one place: gone from both
+    started = titled("Focus started")  # plain notifications go to the desktop too
+    assert "Later" in started.body and started.actions == []

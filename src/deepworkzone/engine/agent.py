@@ -18,7 +18,7 @@ from typing import Any, Literal
 from deepworkzone.engine import events as ev
 from deepworkzone.engine.engine import Engine
 from deepworkzone.engine.errors import EngineError
-from deepworkzone.engine.instance_lock import AlreadyRunning, InstanceLock, LockHolder
+from deepworkzone.engine.instance_lock import AlreadyRunning, InstanceLock, LockHolder, holder_alive
 from deepworkzone.engine.ipc import IpcServer, default_socket_path
 
 log = logging.getLogger(__name__)
@@ -178,7 +178,9 @@ def take_over_from_agent(timeout: float = 10.0) -> bool:
         return running_instance() is None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if running_instance() is None:
+        # Gone, not only unlocked: until the agent's process exits, its session still names
+        # a live owner, and resuming it here would leave it to a process on its way out.
+        if running_instance() is None and not holder_alive(holder):
             return True
         time.sleep(0.05)
     return False

@@ -133,7 +133,8 @@ def _parse(raw: bytes) -> LockHolder | None:
     return LockHolder(pid, float(started), kind, sock)
 
 
-def _alive(holder: LockHolder) -> bool:
+def holder_alive(holder: LockHolder) -> bool:
+    """The process that took the lock still runs (not a zombie, not a recycled pid)."""
     started = process_start_time(holder.pid)
     return started is not None and abs(started - holder.started) < _START_TOLERANCE
 
@@ -233,7 +234,7 @@ class InstanceLock:
             except FileNotFoundError:
                 return None
             found = _parse(raw)
-            if found is not None and _alive(found):
+            if found is not None and holder_alive(found):
                 return found
             if time.monotonic() >= deadline:
                 return None

@@ -20,6 +20,7 @@ from deepworkzone.engine.engine import Engine
 from deepworkzone.gui import theme
 from deepworkzone.gui.bridge import Bridge
 from deepworkzone.gui.context import AppContext
+from deepworkzone.gui.desktop_actions import DesktopActions
 from deepworkzone.gui.events import EngineSignals, LiveStatus
 from deepworkzone.gui.main_window import MainWindow, window_settings
 from deepworkzone.gui.notifications import Notifier
@@ -64,7 +65,11 @@ class Shell(QObject):
         self.tray = Tray(self.ctx, self.show_window, self.request_quit, self) if tray else None
         self.window = MainWindow(self.ctx, request_quit=self.request_quit, keep_in_tray=bool(tray))
         self.window.account_changed.connect(self.rebuild_engine)
-        self.notifier = Notifier(self.ctx, self.tray.icon if self.tray else None, self)
+        self.desktop = DesktopActions(bridge, on_default=self.show_window)
+        self.desktop.open()
+        self.notifier = Notifier(
+            self.ctx, self.tray.icon if self.tray else None, self, actions=self.desktop
+        )
         self.window.add_prompt(self.notifier.prompt)
         self.started = False
         self.quitting = False
@@ -141,6 +146,7 @@ class Shell(QObject):
         )
         bridge.wait(30_000)
         self.ctx.signals.detach()
+        self.desktop.close()
         if self.host is not None:
             self.host.close()
         if self.tray is not None:
@@ -167,7 +173,9 @@ def startup(argv: list[str] | None = None) -> Shell | int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Deep Work Zone")
     app.setOrganizationName("DeepWorkZone")
-    app.setDesktopFileName("deepworkzone")
+    app.setDesktopFileName(
+        "ai.deepworkzone.DeepWorkZone"
+    )  # the .desktop id: Wayland matches the icon
     app.setWindowIcon(theme.app_icon())
     app.setQuitOnLastWindowClosed(False)  # the tray (or the quit rule) decides
     install_translators(app)

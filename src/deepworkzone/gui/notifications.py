@@ -1,10 +1,12 @@
 """Desktop notifications behind one small interface.
 
-``QSystemTrayIcon.showMessage`` works wherever there is a tray; where there is none the
-message goes to the log (the window shows the same state anyway). Buttons in a notification
-(Start / Skip on a reminder, and when sessions "ask first") go through ``Actions``: where it
-is supported they are offered in the notification; where not (the default: Qt's tray
-messages have no buttons) the same question is the window's non-modal ``StartPrompt``.
+The desktop's notification server (``desktop_actions.DesktopActions``, the freedesktop
+protocol on the session bus) shows them where there is one; otherwise
+``QSystemTrayIcon.showMessage`` where there is a tray; otherwise the message goes to the log
+(the window shows the same state anyway). Buttons (Start / Skip on a reminder, and when
+sessions "ask first") are offered in the notification where its server shows buttons; where
+not (Qt's tray messages have none) the same question is the window's non-modal
+``StartPrompt``.
 Start calls ``engine.start_stored``, Skip ``engine.scheduler.skip``, both through the bridge.
 """
 
@@ -30,9 +32,13 @@ class Actions:
     """Notifications with buttons. This one has none (``supported`` False); a platform
     library can subclass it, and tests use a fake that records and clicks."""
 
-    supported = False
+    supported = False  # buttons are shown
+    available = False  # notifications without buttons go here too, not to the tray
 
     def notify(self, title: str, body: str, choices: list[Choice]) -> None:
+        raise NotImplementedError
+
+    def post(self, title: str, body: str, warning: bool = False) -> None:
         raise NotImplementedError
 
 
@@ -62,6 +68,9 @@ class Notifier(QObject):
 
     def show(self, title: str, body: str, warning: bool = False) -> None:
         self.sent.append((title, body))
+        if self.actions.available:
+            self.actions.post(title, body, warning)
+            return
         tray = self.tray
         if tray is not None and tray.isVisible() and QSystemTrayIcon.supportsMessages():
             icon = (
@@ -114,11 +123,14 @@ class Notifier(QObject):
             self.actions.notify(
                 title, body, self._choices(event.session_id, event.day, self.tr("Start"))
             )
-            return
-        self.show(
-            title,
-            self.tr("“%1” is due. Start it, or skip it, in the window.").replace("%1", event.name),
-        )
+        else:
+            self.show(
+                title,
+                self.tr("“%1” is due. Start it, or skip it, in the window.").replace(
+                    "%1", event.name
+                ),
+            )
+        # In the window too: a notification can be dismissed or expire unanswered.
         self.prompt.ask(
             event.session_id,
             event.day,
