@@ -24,46 +24,16 @@ from deepworkzone.engine import autostart, doctor
 from deepworkzone.engine.instance_lock import InstanceLock
 from deepworkzone.engine.ipc import IpcServer
 from deepworkzone.engine.sessions_service import SessionsService
-
-BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path={socket}</listen>
-  <servicedir>{services}</servicedir>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
+from tests.fakes.session_bus import private_session_bus
 
 
 @pytest.fixture
 def session_bus(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A private session bus: (its address, the folder of its activatable services)."""
-    daemon = shutil.which("dbus-daemon")
-    if daemon is None or shutil.which("gdbus") is None:
-        pytest.skip("dbus-daemon and gdbus needed (Debian: dbus-daemon, libglib2.0-bin)")
-    services = tmp_path / "dbus-services"
-    services.mkdir()
-    config = tmp_path / "bus.conf"
-    config.write_text(BUS_CONFIG.format(socket=tmp_path / "bus", services=services))
-    proc = subprocess.Popen(
-        [daemon, f"--config-file={config}", "--nofork", "--print-address"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        address = proc.stdout.readline().strip()
-        assert address.startswith("unix:"), address
-        yield address, services
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    if shutil.which("gdbus") is None:
+        pytest.skip("gdbus needed (Debian: libglib2.0-bin)")
+    with private_session_bus(tmp_path) as bus:
+        yield bus
 
 
 def _service(folder: Path, name: str) -> None:
