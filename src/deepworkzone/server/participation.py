@@ -14,7 +14,7 @@ from deepworkzone.server.auth import Caller
 from deepworkzone.server.errors import unprocessable
 from deepworkzone.server.list_cache import bump
 from deepworkzone.server.orm import ParticipationRow, SessionRow, User
-from deepworkzone.server.session_store import touch
+from deepworkzone.server.session_store import advance_version
 from deepworkzone.server.timeutil import aware, utcnow
 from deepworkzone.server.visibility import collaborator_ids, deleted_days
 from deepworkzone.server.wire import recurrence_of
@@ -98,11 +98,13 @@ def _row_for_day(db: Session, row: SessionRow, caller: Caller, day: dt.date) -> 
 def join(db: Session, caller: Caller, row: SessionRow, day: dt.date | None) -> Participation:
     if row.status in CLOSED:
         raise HTTPException(409, detail=f"session {row.id} is {row.status}; it cannot be joined")
+    # "shared with me" and who sees a private session change. The org's lock first, as
+    # every write takes it (see session_store.update), so writers never deadlock.
+    bump(db, row.org_id)
     part = _row_for_day(db, row, caller, occurrence_day(db, row, day))
     if part.left_at is not None:
         part.left_at = None
         part.joined_at = utcnow()
-    bump(db, row.org_id)  # "shared with me" and who sees a private session changed
     db.commit()
     return _as_participation(row, caller, collaborator_ids(db, row.id), part)
 
@@ -118,8 +120,8 @@ def leave(db: Session, caller: Caller, row: SessionRow, day: dt.date | None) -> 
     part = db.scalar(query.order_by(ParticipationRow.joined_at.desc()).limit(1))
     if part is None:
         raise HTTPException(409, detail=f"you have not joined session {row.id}")
-    part.left_at = utcnow()
     bump(db, row.org_id)
+    part.left_at = utcnow()
     db.commit()
     return _as_participation(row, caller, collaborator_ids(db, row.id), part)
 
@@ -135,14 +137,13 @@ def complete(
     if day is None:
         active = _latest(db, row.id, caller.user_id)
         day = active.day if active is not None and active.left_at is None else None
+    bump(db, row.org_id)  # the org's lock first, as in join
     part = _row_for_day(db, row, caller, occurrence_day(db, row, day))
     part.completed_at = utcnow()
     if minutes is not None:
         part.focused_minutes = minutes
     if row.created_by == caller.user_id and not row.is_recurring and row.status != "completed":
-        touch(db, row, status="completed")
-    else:
-        bump(db, row.org_id)
+        advance_version(db, row, status="completed")
     db.commit()
     return _as_participation(row, caller, collaborator_ids(db, row.id), part)
 

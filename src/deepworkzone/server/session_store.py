@@ -220,6 +220,11 @@ def touch(db: Session, row: SessionRow, **values: Any) -> None:
     nor going back under concurrent writers), updated_at, and the org's lists out of date.
     Call it before adding the dependants, so the org's lock comes first (as in update)."""
     bump(db, row.org_id)
+    advance_version(db, row, **values)
+
+
+def advance_version(db: Session, row: SessionRow, **values: Any) -> None:
+    """``touch`` without the bump, for a caller that bumped the org first."""
     found = db.execute(
         sql_update(SessionRow)
         .where(SessionRow.id == row.id)
