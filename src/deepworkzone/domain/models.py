@@ -41,11 +41,11 @@ from deepworkzone.domain.limits import (
 )
 from deepworkzone.domain.wire_types import (
     EMAIL_PATTERN,
+    NOT_BOOL,
     DateOnly,
     Flag,
     RowId,
     Site,
-    WholeNumber,
     ZeroOne,
 )
 
@@ -62,7 +62,7 @@ ParticipantRole = Literal["owner", "collaborator", "participant"]
 NAME_PATTERN = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH, pattern=NAME_PATTERN)]
 KeyName = Annotated[str, Field(min_length=1, max_length=MAX_KEY_NAME_LENGTH, pattern=NAME_PATTERN)]
-Minutes = Annotated[WholeNumber, Field(ge=1, le=1440, description="minutes")]
+Minutes = Annotated[int, Field(ge=1, le=1440, description="minutes"), NOT_BOOL]
 
 
 @functools.cache
@@ -138,8 +138,8 @@ Invitee = Annotated[
         }
     ),
 ]
-Weekday = Annotated[WholeNumber, Field(ge=0, le=7)]
-WeekPosition = Annotated[WholeNumber, Field(ge=1, le=5)]
+Weekday = Annotated[int, Field(ge=0, le=7), NOT_BOOL]
+WeekPosition = Annotated[int, Field(ge=1, le=5), NOT_BOOL]
 
 
 def _unique(items: list[Any]) -> list[Any]:
@@ -383,7 +383,7 @@ class JoinRequest(WireModel):
 
 class CompleteRequest(WireModel):
     date: DateOnly | None = None
-    focused_minutes: Annotated[WholeNumber, Field(ge=0, le=1440)] | None = None
+    focused_minutes: Annotated[int, Field(ge=0, le=1440), NOT_BOOL] | None = None
 
 
 class Participant(WireModel):

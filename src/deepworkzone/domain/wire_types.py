@@ -94,14 +94,16 @@ def _site(value: Any) -> Any:
 DateOnly = Annotated[
     dt.date, BeforeValidator(_date_only), WithJsonSchema({"type": "string", "format": "date"})
 ]
-WholeNumber = Annotated[int, BeforeValidator(_int_not_bool)]
+# After the bounds in an Annotated list (``Annotated[int, Field(ge=1), NOT_BOOL]``), so that
+# the bounds stay JSON Schema's minimum / maximum.
+NOT_BOOL = BeforeValidator(_int_not_bool)
 Flag = Annotated[bool, BeforeValidator(_bool_only)]
 ZeroOne = Annotated[
     Literal[0, 1],
     BeforeValidator(_zero_one),
     WithJsonSchema({"anyOf": [{"type": "integer", "enum": [0, 1]}, {"type": "boolean"}]}),
 ]
-RowId = Annotated[int, BeforeValidator(_int_not_bool), Field(ge=1, le=MAX_ID)]
+RowId = Annotated[int, Field(ge=1, le=MAX_ID), NOT_BOOL]
 PlainText = Annotated[str, BeforeValidator(_no_nul), Field(pattern=NO_NUL)]
 
 # An invited person's e-mail address (compared in lower case).
