@@ -129,6 +129,17 @@ def main() -> int:
         window.pages[key].refresh() if hasattr(window.pages[key], "refresh") else None
         settle()
         window.grab().save(str(OUT / f"{key}-{mode}.png"))
+    # The focus view's "What's covered…": the running session's reach, and a "why" answered.
+    focus = window.pages["focus"]
+    focus.show_coverage()
+    dialog = focus.coverage_dialog
+    dialog.resize(620, 640)
+    settle()
+    dialog.panel.url.setText("https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    dialog.panel.ask_why()
+    settle()
+    dialog.grab().save(str(OUT / f"coverage-{mode}.png"))
+    dialog.close()
     tray = shell.tray
     tray.rebuild()
     tray.menu.popup(window.mapToGlobal(window.rect().center()))

@@ -34,8 +34,9 @@ from deepworkzone.gui.dialogs.settings_pages import (
     ConnectionsPage,
     RemindersPage,
 )
+from deepworkzone.gui.widgets.coverage_panel import CoveragePanel
 
-PAGES = ("account", "blocking", "connections", "reminders", "appearance")
+PAGES = ("account", "blocking", "coverage", "connections", "reminders", "appearance")
 FIELDS = (
     "blocking_method",
     "default_categories",
@@ -86,6 +87,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.message)
         self.account = AccountPage(self)
         self.blocking = BlockingPage(self)
+        self.coverage = CoveragePanel(ctx, self)
         self.connections = ConnectionsPage(self)
         self.reminders = RemindersPage(self)
         self.appearance = AppearancePage(self)
@@ -93,11 +95,19 @@ class SettingsDialog(QDialog):
         titles = (
             self.tr("&Account"),
             self.tr("&Blocking"),
+            self.tr("Co&verage"),
             self.tr("&Connections"),
             self.tr("&Reminders"),
             self.tr("A&ppearance"),
         )
-        pages = (self.account, self.blocking, self.connections, self.reminders, self.appearance)
+        pages = (
+            self.account,
+            self.blocking,
+            _padded(self.coverage),
+            self.connections,
+            self.reminders,
+            self.appearance,
+        )
         for widget, title in zip(pages, titles, strict=True):
             self.tabs.addTab(widget, title)
         self.tabs.setCurrentIndex(PAGES.index(page) if page in PAGES else 0)
@@ -115,6 +125,10 @@ class SettingsDialog(QDialog):
         self.account.upload.connect(self._upload)
         self.connections.disconnect.connect(self._disconnect)
         self.connections.connect_slack.connect(self._connect_slack)
+        # The coverage page follows the method chosen here, before it is saved.
+        self.blocking.method.currentIndexChanged.connect(
+            lambda _i: self.coverage.show_method(self.blocking.method.currentData())
+        )
         self.field_errors = FieldErrors(self.message)
         for name, label in self.blocking.field_labels().items():
             self.field_errors.register(name, label)
@@ -135,6 +149,7 @@ class SettingsDialog(QDialog):
         self.loaded = values
         self.account.set_state(values["server_url"], values["local_count"])
         self.blocking.load(values)
+        self.coverage.show_method(self.blocking.method.currentData())
         self.reminders.load(values)
         self.appearance.load(values)
         self.ok_button.setEnabled(True)
@@ -273,6 +288,13 @@ class SettingsDialog(QDialog):
                 on_done=lambda _r: self.refresh_connections(),
                 on_error=self.show_error,
             )
+
+
+def _padded(widget: QWidget) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.addWidget(widget)
+    return page
 
 
 def open_settings(ctx: Any, parent: QWidget | None, page: str = "account") -> QDialog:

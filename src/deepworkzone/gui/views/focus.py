@@ -135,8 +135,17 @@ class FocusView(QWidget):
         self.mini_button = QPushButton(theme.icon("mini"), self.tr("Mini timer"), page)
         self.mini_button.setCheckable(True)
         self.mini_button.toggled.connect(self.show_mini)
+        self.coverage_button = QPushButton(self.tr("What’s covered…"), page)
+        self.coverage_button.setAccessibleName(self.tr("What blocking reaches"))
+        self.coverage_button.setToolTip(
+            self.tr(
+                "Which browsers and apps this session's blocking reaches, and why a site is or isn't blocked"
+            )
+        )
+        self.coverage_button.clicked.connect(self.show_coverage)
         buttons.addWidget(self.end_button, 1, 0)
         buttons.addWidget(self.emergency_button, 1, 0)
+        buttons.addWidget(self.coverage_button, 1, 1)
         buttons.addWidget(self.mini_button, 1, 2)
         side.addLayout(buttons)
         side.addStretch(1)
@@ -144,6 +153,14 @@ class FocusView(QWidget):
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         return page
+
+    def show_coverage(self) -> None:
+        from deepworkzone.gui.widgets.coverage_panel import CoverageDialog
+
+        dialog = CoverageDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.coverage_dialog = dialog  # tests reach it here
+        dialog.open()
 
     # -- state -----------------------------------------------------------------------------
 
