@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy import update
 
 from deepworkzone.server.orm import IdempotencyKeyRow
-from tests.integration.conftest import LiveServer
+from tests.integration.conftest import LiveServer, LiveServerFactory
 
 Body = Callable[..., dict[str, Any]]
 
@@ -162,3 +162,17 @@ def test_a_deleted_sessions_id_and_etag_are_never_given_again(
     )
     assert stale.status_code == 412
     assert [s["name"] for s in me.get("/sessions").json()] == ["New"]
+
+
+def test_the_same_key_on_another_server_of_the_database_answers_the_first_result(
+    live_server_factory: LiveServerFactory, session_body: Body
+) -> None:
+    first = live_server_factory()
+    second = live_server_factory(db_url=first.db_url)  # another process on the same database
+    token = first.create_user("me@acme.test")
+    headers = {"Idempotency-Key": "across"}
+    one = first.client(token).post("/sessions", json=session_body(), headers=headers)
+    two = second.client(token).post("/sessions", json=session_body(), headers=headers)
+    assert one.status_code == two.status_code == 201
+    assert two.content == one.content and two.headers["Idempotent-Replayed"] == "true"
+    assert _count(second.client(token)) == 1

@@ -5,8 +5,9 @@ headers (plus ``Idempotent-Replayed: true``) instead of doing the work again; an
 identical key is another request. The key is stored in the transaction that does the work
 (``remember``), so a crash can never leave work done without its key, nor a key without its
 work. A key reused for a different request (method, path or body) is a 422. Two requests with
-one key racing: the second one's insert violates the unique (user, key) and it answers the
-first one's result (``replay``) instead.
+one key racing, in one process or in several: the second one's insert violates the unique
+(user, key) (on PostgreSQL it waits for the first one's commit to find out) and it answers
+the first one's result (``replay``) instead.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from deepworkzone.server.orm import IdempotencyKeyRow
 from deepworkzone.server.timeutil import utcnow
 
 KEY_TTL = dt.timedelta(hours=24)
+SWEEP_EVERY = dt.timedelta(minutes=10)
+_next_sweep = dt.datetime.min
 MAX_KEY_LENGTH = 255
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -48,15 +51,20 @@ def fingerprint(method: str, path: str, body: Any) -> str:
 
 def replay(db: Session, caller: Caller, key: str, print_: str) -> Response | None:
     """The first answer given to ``key``, or None when the key is new (or older than 24 h)."""
-    row = db.scalar(
-        select(IdempotencyKeyRow).where(
-            IdempotencyKeyRow.user_id == caller.user_id,
-            IdempotencyKeyRow.key == key,
-            IdempotencyKeyRow.created_at >= utcnow() - KEY_TTL,
+    mine = (IdempotencyKeyRow.user_id == caller.user_id, IdempotencyKeyRow.key == key)
+    found = db.execute(
+        select(IdempotencyKeyRow.id, IdempotencyKeyRow.created_at >= utcnow() - KEY_TTL).where(
+            *mine
         )
-    )
-    if row is None:
+    ).first()
+    if found is None:
         return None
+    if not found[1]:
+        # Expired: gone with the work this request is about to do (same transaction), so
+        # that the key can be stored again.
+        db.execute(delete(IdempotencyKeyRow).where(IdempotencyKeyRow.id == found[0]))
+        return None
+    row = db.get_one(IdempotencyKeyRow, found[0])
     if row.fingerprint != print_:
         unprocessable(
             ("header", HEADER),
@@ -78,9 +86,13 @@ def remember(
     headers: dict[str, str],
 ) -> None:
     """Keep the answer to ``key``; call inside the transaction that did the work."""
-    cutoff = utcnow() - KEY_TTL
-    # Expired keys go here, by the created_at index: a reused expired key must not collide.
-    db.execute(delete(IdempotencyKeyRow).where(IdempotencyKeyRow.created_at < cutoff))
+    global _next_sweep
+    now = utcnow()
+    if now >= _next_sweep:
+        # Expired keys of everyone, by the created_at index, now and then: not on every
+        # POST, whose write transaction should be short (replay drops a reused one).
+        _next_sweep = now + SWEEP_EVERY
+        db.execute(delete(IdempotencyKeyRow).where(IdempotencyKeyRow.created_at < now - KEY_TTL))
     db.add(
         IdempotencyKeyRow(
             user_id=caller.user_id,

@@ -14,6 +14,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from deepworkzone.domain.models import Session as SessionModel
 from deepworkzone.domain.models import SessionCreate, SessionFields, SessionUpdate
 from deepworkzone.server.auth import Caller
 from deepworkzone.server.errors import unprocessable
@@ -27,7 +28,13 @@ from deepworkzone.server.visibility import (
     load_visible,
     require_edit,
 )
-from deepworkzone.server.wire import column_values, recurrence_of, to_fields, write_fields
+from deepworkzone.server.wire import (
+    column_values,
+    recurrence_of,
+    to_fields,
+    to_session,
+    write_fields,
+)
 
 
 def check_org(caller: Caller, org_id: int | None) -> None:
@@ -94,10 +101,14 @@ def create(
     db: Session,
     caller: Caller,
     body: SessionCreate,
-    before_commit: Callable[[SessionRow], None] | None = None,
+    before_commit: Callable[[SessionRow, SessionModel], None] | None = None,
 ) -> SessionRow:
-    """Insert the session; ``before_commit(row)`` runs in the same transaction (the row has
-    its id), e.g. to remember an Idempotency-Key with the answer."""
+    """Insert the session; ``before_commit(row, session)`` runs in the same transaction (the
+    row has its id, ``session`` is its answer), e.g. to remember an Idempotency-Key with it.
+
+    Everything that takes time (validation, look-ups, rendering the answer) is done before
+    the first write: from that statement on, other writers wait (SQLite has one writer).
+    """
     reject_nul(body.model_dump())
     check_org(caller, body.org_id)
     collaborators = resolve_collaborators(db, caller, body.collaborator)
@@ -106,17 +117,25 @@ def create(
         org_id=caller.org_id, created_by=caller.user_id, created_at=now, updated_at=now, version=1
     )
     write_fields(row, body)
+    # Rendered with a stand-in id; the real one is copied in without validating again.
+    answer = to_session(_with_id(row, 0), collaborators, []) if before_commit else None
     new_id = _new_session_id(db)
     if new_id is not None:
         row.id = new_id
     db.add(row)
     db.flush()
-    _set_collaborators(db, row.id, collaborators)
+    db.add_all(Collaborator(session_id=row.id, user_id=uid) for uid in collaborators)
     bump(db, row.org_id)
-    if before_commit is not None:
-        before_commit(row)
+    if before_commit is not None and answer is not None:
+        before_commit(row, answer.model_copy(update={"id": row.id}))
     db.commit()
     return row
+
+
+def _with_id(row: SessionRow, session_id: int) -> SessionRow:
+    copy = SessionRow(**{c.key: getattr(row, c.key) for c in SessionRow.__table__.columns})
+    copy.id = session_id
+    return copy
 
 
 def _new_session_id(db: Session) -> int | None:
@@ -125,7 +144,7 @@ def _new_session_id(db: Session) -> int | None:
     the two sessions; PostgreSQL's sequence never reuses one (None: let it choose)."""
     if db.get_bind().dialect.name != "sqlite":
         return None
-    db.execute(
+    return db.execute(
         sql_update(IdCounter)
         .where(IdCounter.name == "sessions")
         .values(
@@ -134,8 +153,9 @@ def _new_session_id(db: Session) -> int | None:
                 select(func.coalesce(func.max(SessionRow.id), 0) + 1).scalar_subquery(),
             )
         )
-    )
-    return db.scalar(select(IdCounter.value).where(IdCounter.name == "sessions"))
+        .returning(IdCounter.value)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
 
 
 def merged(current: SessionFields, body: SessionUpdate) -> SessionCreate:

@@ -29,13 +29,15 @@ from deepworkzone.server.wire import etag, to_session
 router = APIRouter(tags=["sessions"])
 
 
+def _version_headers(row: SessionRow) -> dict[str, str]:
+    modified = format_datetime(row.updated_at.replace(tzinfo=dt.UTC), usegmt=True)
+    return {"ETag": etag(row), "Last-Modified": modified}
+
+
 def _answer(
     db: DbSession, row: SessionRow, response: Response, participation: Participation | None
 ) -> Session:
-    response.headers["ETag"] = etag(row)
-    response.headers["Last-Modified"] = format_datetime(
-        row.updated_at.replace(tzinfo=dt.UTC), usegmt=True
-    )
+    response.headers.update(_version_headers(row))
     return to_session(row, collaborator_ids(db, row.id), deleted_days(db, row.id), participation)
 
 
@@ -77,13 +79,8 @@ def create_session(
         return first
     answer: dict[str, bytes | dict[str, str]] = {}
 
-    def remember(row: SessionRow) -> None:
-        session = _answer(db, row, response, None)
-        headers = {
-            "Location": f"/api/v1/sessions/{row.id}",
-            "ETag": response.headers["ETag"],
-            "Last-Modified": response.headers["Last-Modified"],
-        }
+    def remember(row: SessionRow, session: Session) -> None:
+        headers = {"Location": f"/api/v1/sessions/{row.id}", **_version_headers(row)}
         payload = session.model_dump_json().encode()
         idempotency.remember(db, caller, key, print_, 201, payload, headers)
         answer.update(body=payload, headers=headers)
