@@ -15,6 +15,8 @@ import idna
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+# \s is str.isspace()'s set; one regex search instead of a generator per character.
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 class InvalidDomain(ValueError):
@@ -33,7 +35,7 @@ def normalise_domain(text: str) -> str:
     shown = text.strip()
     if not shown:
         raise InvalidDomain("a blank entry is not a domain name")
-    if any(c.isspace() for c in shown) or any(ord(c) < 32 or ord(c) == 127 for c in shown):
+    if _SPACE_OR_CONTROL.search(shown):
         raise InvalidDomain(
             f"{text!r} contains spaces or control characters; give one domain per entry"
         )
@@ -66,7 +68,8 @@ def normalise_domain(text: str) -> str:
             raise InvalidDomain(f"{text!r} is not a domain name (a port must be a number)")
         host = name
     host = host.rstrip(".").lower()
-    _reject_ip(host, text)
+    if host[-1:].isdigit():  # an IPv4 address ends in a digit (IPv6 was refused above)
+        _reject_ip(host, text)
     try:
         ascii_host = idna.encode(host, uts46=True).decode("ascii") if not host.isascii() else host
     except idna.IDNAError as exc:

@@ -138,7 +138,26 @@ Invitee = Annotated[
         }
     ),
 ]
+
+
+def _at_most(limit: int) -> BeforeValidator:
+    """Refuses a longer list before any item is checked (the bound stays maxItems)."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, list) and len(value) > limit:
+            raise ValueError(f"at most {limit} items, not {len(value)}")
+        return value
+
+    return BeforeValidator(check)
+
+
 Weekday = Annotated[int, Field(ge=0, le=7), NOT_BOOL]
+Invitees = Annotated[
+    list[Invitee], Field(max_length=MAX_COLLABORATORS), _at_most(MAX_COLLABORATORS)
+]
+Weekdays = Annotated[
+    list[Weekday], Field(max_length=MAX_RECURRING_DAYS), _at_most(MAX_RECURRING_DAYS)
+]
 WeekPosition = Annotated[int, Field(ge=1, le=5), NOT_BOOL]
 
 
@@ -155,8 +174,12 @@ class WireModel(BaseModel):
 
 class WebsiteBlocker(WireModel):
     mode: BlockerMode = "preset"
-    category: list[Category] = Field(default_factory=list, max_length=MAX_CATEGORIES)
-    urls: list[Site] = Field(default_factory=list, max_length=MAX_URLS)
+    category: Annotated[
+        list[Category], Field(max_length=MAX_CATEGORIES), _at_most(MAX_CATEGORIES)
+    ] = Field(default_factory=list)
+    urls: Annotated[list[Site], Field(max_length=MAX_URLS), _at_most(MAX_URLS)] = Field(
+        default_factory=list
+    )
     # Extension: no early end from any front end; see docs/strict-mode.md. Left out of the
     # JSON when off, so the seed's sessions read back exactly as they were sent.
     strict: Flag = False
@@ -203,7 +226,7 @@ class SessionFields(WireModel):
     )
     timezone: TimeZone = "UTC"
     is_public: Flag = False
-    collaborator: list[Invitee] = Field(default_factory=list, max_length=MAX_COLLABORATORS)
+    collaborator: Invitees = Field(default_factory=list)
     status: SessionStatus = "waiting"
     website_blocker_enabled: Flag = False
     website_blocker: WebsiteBlocker = Field(default_factory=WebsiteBlocker)
@@ -213,7 +236,7 @@ class SessionFields(WireModel):
     recurring_start: DateOnly | None = None
     recurring_ends: DateOnly | None = None
     occurrence: Occurrence | None = "daily"
-    recurring_days: list[Weekday] = Field(default_factory=list, max_length=MAX_RECURRING_DAYS)
+    recurring_days: Weekdays = Field(default_factory=list)
     recurring_month_option: MonthOption | None = "exact"
     recurring_month_week_pos: WeekPosition | None = 1
     recurring_month_week_day: Weekday | None = 1
@@ -324,7 +347,7 @@ class SessionUpdate(WireModel):
     time: Annotated[str, Field(pattern=CLOCK_PATTERN, max_length=MAX_CLOCK_LENGTH)] | None = None
     timezone: TimeZone | None = None
     is_public: Flag | None = None
-    collaborator: Annotated[list[Invitee], Field(max_length=MAX_COLLABORATORS)] | None = None
+    collaborator: Invitees | None = None
     status: SessionStatus | None = None
     website_blocker_enabled: Flag | None = None
     website_blocker: WebsiteBlocker | None = None
@@ -334,7 +357,7 @@ class SessionUpdate(WireModel):
     recurring_start: DateOnly | None = None
     recurring_ends: DateOnly | None = None
     occurrence: Occurrence | None = None
-    recurring_days: Annotated[list[Weekday], Field(max_length=MAX_RECURRING_DAYS)] | None = None
+    recurring_days: Weekdays | None = None
     recurring_month_option: MonthOption | None = None
     recurring_month_week_pos: WeekPosition | None = None
     recurring_month_week_day: Weekday | None = None
