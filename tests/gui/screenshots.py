@@ -140,6 +140,16 @@ def main() -> int:
     settle()
     dialog.grab().save(str(OUT / f"coverage-{mode}.png"))
     dialog.close()
+    # The first run's welcome, with what this computer offers.
+    from deepworkzone.gui.dialogs.welcome import WelcomeDialog
+
+    welcome = WelcomeDialog(ctx, window)
+    welcome.show()
+    settle()
+    welcome.resize(640, welcome.sizeHint().height())
+    settle()
+    welcome.grab().save(str(OUT / f"welcome-{mode}.png"))
+    welcome.close()
     tray = shell.tray
     tray.rebuild()
     tray.menu.popup(window.mapToGlobal(window.rect().center()))

@@ -13,8 +13,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSystemTrayIcon
 
 from deepworkzone.engine.engine import Engine
 from deepworkzone.gui import theme
@@ -120,6 +120,17 @@ class Shell(QObject):
     def _start_failed(self, exc: BaseException) -> None:
         show_error(self.window, exc, self.tr("Deep Work Zone could not start its schedule"))
 
+    def welcome(self) -> QDialog:
+        """The first run's welcome, over the window (not modal to the app: the tray works)."""
+        from deepworkzone.gui.dialogs.welcome import WelcomeDialog
+
+        dialog = WelcomeDialog(self.ctx, self.window, self.ctx.window_settings)
+        dialog.account_changed.connect(self.window.account_changed.emit)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.welcome_dialog = dialog
+        return dialog
+
     def show_window(self) -> None:
         self.window.show()
         self.window.raise_()
@@ -213,6 +224,10 @@ def startup(argv: list[str] | None = None) -> Shell | int:
     theme.follow_system(app, theme.setting)
     shell = Shell(app, engine, host=host)
     shell.window.show()
+    from deepworkzone.gui.dialogs.welcome import should_welcome
+
+    if should_welcome(settings):
+        shell.welcome()
     app.aboutToQuit.connect(shell.quit)
     return shell
 

@@ -34,6 +34,7 @@ from deepworkzone.gui.dialogs.settings_pages import (
     ConnectionsPage,
     RemindersPage,
 )
+from deepworkzone.gui.setup_flow import offer_setup
 from deepworkzone.gui.widgets.coverage_panel import CoveragePanel
 
 PAGES = ("account", "blocking", "coverage", "connections", "reminders", "appearance")
@@ -134,9 +135,8 @@ class SettingsDialog(QDialog):
             self.field_errors.register(name, label)
         self.loaded: dict[str, Any] | None = None
         ctx.bridge.run(catalog.categories, on_done=self._categories, on_error=self.show_error)
-        ctx.bridge.run(
-            helper_status.helper_status, on_done=self.blocking.set_helper, on_error=self.show_error
-        )
+        self.blocking.setup_button.clicked.connect(self._set_up)
+        self._read_helper()
         self.reload()
         self.refresh_connections()
 
@@ -226,6 +226,21 @@ class SettingsDialog(QDialog):
         self.message.setVisible(True)
 
     # -- account and connections ------------------------------------------------------------------
+
+    def _read_helper(self) -> None:
+        self.ctx.bridge.run(
+            helper_status.helper_status, on_done=self.blocking.set_helper, on_error=self.show_error
+        )
+
+    def _set_up(self) -> None:
+        def done(ok: bool, text: str) -> None:
+            self.blocking.setup_button.setEnabled(True)
+            if text:
+                (self.show_info if ok else self.show_error)(text)
+            self._read_helper()
+
+        self.blocking.setup_button.setEnabled(False)
+        offer_setup(self.ctx, self, done)
 
     def _sign_in(self, server: str, token: str) -> None:
         self.message.setVisible(False)

@@ -148,7 +148,15 @@ class BlockingPage(QWidget):
         self.helper = WrapLabel(self.tr("checking…"), self)
         self.helper.setAccessibleName(self.tr("Hosts helper"))
         self.helper.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(self.tr("Hosts helper"), self.helper)
+        helper_row = QVBoxLayout()
+        helper_row.addWidget(self.helper)
+        self.setup_button = QPushButton(self.tr("Set &up website blocking…"), self)
+        self.setup_button.setToolTip(
+            self.tr("Installs the small helper that edits the hosts file (one password prompt)")
+        )
+        self.setup_button.setVisible(False)
+        helper_row.addWidget(self.setup_button, 0, Qt.AlignmentFlag.AlignLeft)
+        form.addRow(self.tr("Hosts helper"), helper_row)
         layout.addLayout(form)
         label = QLabel(self.tr("Categories a quick session blocks:"), self)
         layout.addWidget(label)
@@ -189,6 +197,7 @@ class BlockingPage(QWidget):
 
     def set_helper(self, status: Any) -> None:
         self.helper.setText(str(status.sentence))
+        self.setup_button.setVisible(bool(status.needed and not status.installed))
         if status.looked_in:
             self.helper.setToolTip(
                 self.tr("Looked in: {places}").format(places=", ".join(status.looked_in))

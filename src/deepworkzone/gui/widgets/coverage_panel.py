@@ -8,6 +8,7 @@ lays them out: one row per kind of client with its reach, the reason, and what t
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -122,9 +123,9 @@ class CoveragePanel(QWidget):
                 "partial": self.tr("partly"),
                 "no": self.tr("not reached"),
             }
-            text = f"<b>{_html(cell.label)}</b> — {reach.get(cell.reached, cell.reached)}<br>{_html(_sentence(cell.reason))}"
+            text = f"<b>{escape(cell.label)}</b> — {reach.get(cell.reached, cell.reached)}<br>{escape(_sentence(cell.reason))}"
             if cell.remedy:
-                text += f"<br><i>{_html(_sentence(cell.remedy))}</i>"
+                text += f"<br><i>{escape(_sentence(cell.remedy))}</i>"
             body = WrapLabel(text, self)
             body.setTextFormat(Qt.TextFormat.RichText)
             body.setAccessibleName(f"{cell.label}: {reach.get(cell.reached, cell.reached)}")
@@ -155,11 +156,11 @@ class CoveragePanel(QWidget):
 
     def _answered(self, answer: Any) -> None:
         self.answer = answer
-        lines = [f"<b>{_html(_sentence(answer.sentence))}</b>"]
+        lines = [f"<b>{escape(_sentence(answer.sentence))}</b>"]
         if answer.layers:
             lines.append(self.tr("Blocked by: %1").replace("%1", ", ".join(answer.layers)))
         for gap in answer.gaps:
-            lines.append(_html(f"{gap.label}: {_sentence(gap.reason)}"))
+            lines.append(escape(f"{gap.label}: {_sentence(gap.reason)}"))
         self.why.setTextFormat(Qt.TextFormat.RichText)
         self.why.setText("<br>".join(lines))
 
@@ -198,7 +199,3 @@ def _sentence(text: str) -> str:
     if "." not in first.rstrip(".:,"):  # a site's name keeps its case: www.youtube.com
         text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?", ")")) else text + "."
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
