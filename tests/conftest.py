@@ -32,6 +32,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # Nor are browser policies written, or the machine's open connections closed.
     monkeypatch.setenv("DEEPWORKZONE_BROWSER_POLICIES", "off")
     monkeypatch.setenv("DEEPWORKZONE_CLOSE_CONNECTIONS", "off")
+    monkeypatch.setenv("DEEPWORKZONE_NETWORK_NUDGE", "off")  # no address on the real lo
     # Start-at-login entries and anything else a desktop keeps in its config folder.
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     for name in _SCRUBBED:
