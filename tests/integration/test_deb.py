@@ -64,6 +64,8 @@ DRIVER = textwrap.dedent(
         text = subprocess.run(["getent", db, "example.org"], capture_output=True, text=True).stdout
         return sorted({line.split()[0] for line in text.splitlines() if line.strip()})
 
+    if os.path.exists("/usr/bin/pkexec"):  # no polkit daemon to answer it: sudo is the way up
+        os.remove("/usr/bin/pkexec")  # (from this namespace's /usr overlay only)
     if not os.path.exists("/usr/bin/sudo"):  # CI installs it first; here only in the overlay
         run(["apt-get", "update", "-qq"], env=apt_env)
         out["sudo"] = run(["apt-get", "install", "-y", "-qq", "sudo"], env=apt_env)
@@ -136,8 +138,6 @@ def test_the_package_blocks_for_an_ordinary_user_and_leaves_nothing(tmp_path: Pa
         _skip_or_fail(f"no .deb (DWZ_DEB={DEB!r}; packaging/build-deb.sh builds it)")
     if not can_unshare() or not shutil.which("apt-get"):
         _skip_or_fail("needs root, unshare and apt-get")
-    if shutil.which("pkexec"):
-        _skip_or_fail("pkexec is installed: the app would ask polkit, which CI has no daemon for")
     hosts = tmp_path / "hosts"
     hosts.write_bytes(HOSTS)
     hosts.chmod(0o644)
