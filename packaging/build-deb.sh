@@ -3,7 +3,7 @@
 #
 #   packaging/build-deb.sh [BUNDLE_OUT] [DEB_DIR]
 #     BUNDLE_OUT: where build-bundle.sh built (default build/bundle; built first if missing)
-#     DEB_DIR:    where the .deb goes (default build/deb); its path is printed last
+#     DEB_DIR:    where the .deb goes (default build/deb); its path is the only line on stdout
 #
 # Layout (all root-owned; dpkg removes every file on `apt remove`, prerm the helper's state):
 #   /usr/lib/deepworkzone/app/                 the bundle; /usr/bin/deepworkzone links to it
@@ -17,8 +17,8 @@ cd "$(dirname "$0")/.."
 bundle_out=$(realpath -m "${1:-build/bundle}")
 deb_dir=$(realpath -m "${2:-build/deb}")
 bundle="$bundle_out/dist/deepworkzone"
-[ -x "$bundle/deepworkzone" ] || bash packaging/build-bundle.sh "$bundle_out"
-command -v dpkg-deb >/dev/null || { echo "build-deb: dpkg-deb is needed (apt install dpkg)"; exit 1; }
+[ -x "$bundle/deepworkzone" ] || bash packaging/build-bundle.sh "$bundle_out" >&2
+command -v dpkg-deb >/dev/null || { echo "build-deb: dpkg-deb is needed (apt install dpkg)" >&2; exit 1; }
 
 version=$(PYTHONPATH="$PWD/src" python3 -c 'import deepworkzone; print(deepworkzone.__version__)')
 arch=$(dpkg --print-architecture)
@@ -39,7 +39,7 @@ for f in "packaging/linux/$app_id.desktop" "packaging/linux/$app_id.metainfo.xml
 done
 [ -d resources/icons/hicolor ] || missing+=(resources/icons/hicolor)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "build-deb: missing ${missing[*]}"; exit 1
+  echo "build-deb: missing ${missing[*]}" >&2; exit 1
 fi
 install -D -m 0644 "packaging/linux/$app_id.desktop" "$root/usr/share/applications/$app_id.desktop"
 install -D -m 0644 "packaging/linux/$app_id.metainfo.xml" "$root/usr/share/metainfo/$app_id.metainfo.xml"
@@ -61,5 +61,5 @@ install -m 0755 packaging/debian/prerm "$root/DEBIAN/"
 mkdir -p "$deb_dir"
 deb="$deb_dir/deepworkzone_${version}_${arch}.deb"
 dpkg-deb --root-owner-group -Zxz -z1 --build "$root" "$deb" >/dev/null
-echo "built $deb ($(du -h "$deb" | cut -f1), installs $((size / 1024)) MB)"
+echo "built $deb ($(du -h "$deb" | cut -f1), installs $((size / 1024)) MB)" >&2
 echo "$deb"
