@@ -32,6 +32,10 @@ from deepworkzone.gui.widgets.messages import show_error
 
 DAYS = 8
 EXPAND_BUDGET_S = 0.005
+# The next day's step is a timer, not a posted event: Qt runs events posted while it delivers
+# posted events in the same pass, so chained zero-delay steps ran back to back (8 days, 50 ms)
+# with no paint or other timer between them.
+STEP_MS = 1
 
 
 def load_days(engine: Any) -> list:
@@ -141,7 +145,7 @@ class TodayView(QWidget):
         # Not inside the reset: the new rows paint first, then the days open a turn at a time.
         self._expanding += 1
         generation = self._expanding
-        QTimer.singleShot(0, self, lambda: self._expand_days(0, generation))
+        QTimer.singleShot(STEP_MS, self, lambda: self._expand_days(0, generation))
 
     def _expand_days(self, first: int, generation: int) -> None:
         if generation != self._expanding:
@@ -150,7 +154,7 @@ class TodayView(QWidget):
         for d in range(first, self.model.rowCount()):
             if d > first and perf_counter() - began > EXPAND_BUDGET_S:
                 # The view as context: the rest is dropped if the view is gone by then.
-                QTimer.singleShot(0, self, lambda d=d: self._expand_days(d, generation))
+                QTimer.singleShot(STEP_MS, self, lambda d=d: self._expand_days(d, generation))
                 return
             self.tree.setExpanded(self.model.index(d, 0), True)
             # Lay this day out now (its rows' heights), not all days at the next paint.
