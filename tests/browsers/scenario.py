@@ -80,6 +80,20 @@ def until(browser: Any, url: str, want: str, limit: float, since: float) -> floa
         time.sleep(0.1)
 
 
+def watch_hosts(changes: list[float], stop: Any) -> None:
+    """Note the moments /etc/hosts gains or loses the block (polled every 10 ms)."""
+    blocked = False
+    while not stop.is_set():
+        try:
+            now_blocked = "news.lab.test" in Path("/etc/hosts").read_text()
+        except OSError:
+            now_blocked = blocked
+        if now_blocked != blocked:
+            changes.append(time.monotonic())
+            blocked = now_blocked
+        time.sleep(0.01)
+
+
 def browsers_scenario(work: Path) -> dict[str, Any]:
     netlab.setup_namespace(work, [a for n, a in SITES.items() if n != netlab.DOH_NAME])
     records = dict(SITES)
@@ -124,6 +138,11 @@ def browsers_scenario(work: Path) -> dict[str, Any]:
             ).stdout
         )  # fmt: skip
         out["methods"][method] = one_method(method, browsers, env, work)
+    # The control, last (Firefox then keeps its blocked answer for a minute): hosts without
+    # the network nudge, in the same run, to show what the nudge changes.
+    control = {**env, "DEEPWORKZONE_NETWORK_NUDGE": "off"}
+    firefox = {n: b for n, b in browsers.items() if n == "firefox"}
+    out["control_hosts_no_nudge"] = one_method("hosts", firefox, control, work, after=False)
     for browser in browsers.values():
         browser.close()
     return out
@@ -151,12 +170,17 @@ def _other_program(url: str) -> str:
 
 
 def one_method(
-    method: str, browsers: dict[str, Any], env: dict[str, str], work: Path
+    method: str, browsers: dict[str, Any], env: dict[str, str], work: Path, *, after: bool = True
 ) -> dict[str, Any]:
     news, video, work_site = (
         f"http://{n}/" for n in ("news.lab.test", "video.lab.test", "work.lab.test")
     )
+    import threading
+
     seen: dict[str, Any] = {n: {"before": b.load(news)} for n, b in browsers.items()}
+    changes: list[float] = []
+    stop = threading.Event()
+    threading.Thread(target=watch_hosts, args=(changes, stop), daemon=True).start()
     proc = start_session(env, method)
     lines: list[str] = []
     t0 = time.monotonic()
@@ -173,6 +197,10 @@ def one_method(
 
     for name, row in _each(browsers, during).items():
         seen[name].update(row)
+        # From the moment the hosts file changed, for the methods that change it.
+        if changes and row["blocked_after_s"] is not None:
+            since_hosts = started + row["blocked_after_s"] - changes[0]
+            seen[name]["blocked_after_hosts_s"] = round(since_hosts, 2)
     by_hand = None
     if method == "proxy" and drivers.CHROMIUM:
         # What the app advises when it cannot set the system proxy: the PAC URL, set by hand.
@@ -188,13 +216,18 @@ def one_method(
     if by_hand is not None:
         everyone["pac_by_hand"] = by_hand
 
-    def after(name: str, browser: Any) -> dict[str, Any]:
+    if not after:
+        stop.set()
+        return seen
+
+    def again(name: str, browser: Any) -> dict[str, Any]:
         return {
             site: until(browser, f"http://{site}/", "ok", AGAIN_UNTIL, ended) for site in BLOCKED
         }
 
-    for name, again in _each(everyone, after).items():
-        seen.setdefault(name, {})["again_after_s"] = again
+    for name, times in _each(everyone, again).items():
+        seen.setdefault(name, {})["again_after_s"] = times
+    stop.set()
     if by_hand is not None:
         by_hand.close()
     seen["policies_left"] = _our_policy_files()

@@ -150,3 +150,25 @@ def test_cli_coverage_json_and_why() -> None:
     assert "youtube.com is in the video category" in why.stdout
     bad = run_cli("block", "why", "not a url")
     assert bad.returncode != 0 and "Traceback" not in bad.stderr
+
+
+def test_hosts_reaches_a_running_firefox_where_browsers_are_told_the_network_changed() -> None:
+    from dataclasses import replace
+
+    nudging = replace(LINUX_DESKTOP, network_nudge=True)
+    assert reach("hosts", nudging)["firefox"] == "yes"
+    assert "Firefox," not in coverage_report("hosts", probe=nudging).summary
+    # Without a way to close its open connection the nudge alone is not enough.
+    assert reach("hosts", replace(nudging, close_connections=False))["firefox"] == "partial"
+
+
+def test_the_block_list_setting_turns_the_policy_layer_on(
+    isolated_home: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deepworkzone.core.settings import Settings, save_settings
+    from deepworkzone.engine.coverage import probe_machine
+
+    monkeypatch.delenv("DEEPWORKZONE_POLICY_BLOCKLIST", raising=False)
+    assert probe_machine().url_blocklist is False
+    save_settings(Settings(browser_block_list=True))
+    assert probe_machine().url_blocklist is True

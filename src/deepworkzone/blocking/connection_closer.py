@@ -3,7 +3,10 @@
 ``BlockedAddresses`` goes first in the plan: it resolves the blocked names while they still
 resolve to the sites. ``ConnectionCloser`` goes last, once the hosts file, the proxy and the
 policies are in: it closes the TCP connections to those addresses (socket_closer), so the
-browser's next request opens a new connection that the block catches. Neither is journaled:
+browser's next request opens a new connection that the block catches. When the hosts block
+nudged the network (network_nudge), it closes them once more after Firefox has emptied its
+name cache (about 1.3 s after the nudge): a page reloaded in between reconnected to the
+address Firefox still had. Neither is journaled:
 nothing they do needs putting back, so a crash leaves nothing of theirs behind. A failure
 never stops the session; it becomes a warning.
 """
@@ -15,7 +18,7 @@ import os
 from collections.abc import Sequence
 from typing import ClassVar, Self
 
-from deepworkzone.blocking import privilege, socket_closer
+from deepworkzone.blocking import network_nudge, privilege, socket_closer
 from deepworkzone.domain.effects import JournalRecord, SaveRecord
 
 log = logging.getLogger(__name__)
@@ -54,11 +57,11 @@ class ConnectionCloser:
         if not addresses:
             return
         try:
-            if _may_close_directly():
-                self.closed = socket_closer.close_connections(addresses).count
-            else:
-                out = privilege.run_helper(["close-connections", *addresses])
-                self.closed = _count(out)
+            self.closed = _close(addresses)
+            if network_nudge.wait_for_browsers():
+                # Firefox flushed its name cache a second after the hosts block's network
+                # nudge; a page reloaded before that reconnected to the cached address.
+                self.closed += _close(addresses)
         except (OSError, socket_closer.BadAddress) as exc:
             self.warnings.append(
                 f"connections already open to blocked sites stay open ({exc}); reload those "
@@ -73,6 +76,12 @@ class ConnectionCloser:
     @classmethod
     def from_record(cls, record: JournalRecord) -> Self:
         return cls(BlockedAddresses([]))
+
+
+def _close(addresses: list[str]) -> int:
+    if _may_close_directly():
+        return socket_closer.close_connections(addresses).count
+    return _count(privilege.run_helper(["close-connections", *addresses]))
 
 
 def _may_close_directly() -> bool:

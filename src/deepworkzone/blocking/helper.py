@@ -9,6 +9,9 @@ The hosts commands below, and the browser ones of blocking/helper_browser.py
     deepworkzone-helper clear
     deepworkzone-helper status
 
+``apply`` and ``clear`` on the OS hosts file end with the network nudge
+(blocking/network_nudge.py), so running browsers drop the addresses they cached.
+
 It takes no path and no line from its caller: it writes only our marked section of the OS
 hosts file, and every name must already be a plain domain in normal form (what
 ``normalise_domain`` returns); anything else is refused whole, before the file is read.
@@ -36,7 +39,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from deepworkzone.blocking import helper_browser, hosts_blocker, hosts_file
+from deepworkzone.blocking import helper_browser, hosts_blocker, hosts_file, network_nudge
 from deepworkzone.blocking.dns_flush import flush_dns
 from deepworkzone.domain.hostnames import InvalidDomain, normalise_domain
 
@@ -199,6 +202,8 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, targets: Targets | N
         backup_dir = _system_state_dir(chosen.state_dir) if admin else chosen.state_dir
         how = hosts_blocker.write_block(path, domains, until, backup_dir)
         flushed = flush_dns()
+        if _nudge_for(path):
+            flushed.append("browsers (network change)")
         print(
             f"blocked {len(domains)} domains until {until} ({how}; flushed: {', '.join(flushed) or 'none'})",
             file=stdout,
@@ -206,6 +211,9 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, targets: Targets | N
     elif args.command == "clear":
         removed = hosts_blocker.clear_block(path)
         flush_dns()
+        network_nudge.clear_leftover()
+        if removed:
+            _nudge_for(path)
         print("block removed" if removed else "no block to remove", file=stdout)
     else:
         doc = hosts_file.decode(path.read_bytes())
@@ -217,6 +225,12 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, targets: Targets | N
             status.update(domains=len(section.domains), until=section.until, expired=expired)
         print(json.dumps(status), file=stdout)
     return 0
+
+
+def _nudge_for(path: Path) -> bool:
+    """Running browsers drop cached addresses (blocking/network_nudge.py); only for the OS
+    hosts file, the one they read."""
+    return path == hosts_blocker.os_hosts_path() and network_nudge.nudge()
 
 
 def main(argv: Sequence[str] | None = None, targets: Targets | None = None) -> int:

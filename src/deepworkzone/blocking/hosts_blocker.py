@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
-from deepworkzone.blocking import hosts_file, hosts_io, privilege
+from deepworkzone.blocking import hosts_file, hosts_io, network_nudge, privilege
 from deepworkzone.blocking.dns_flush import flush_dns
 from deepworkzone.core.paths import app_paths
 from deepworkzone.domain.effects import JournalRecord, SaveRecord
@@ -111,14 +111,32 @@ def remove_section(path: Path | None = None) -> bool:
     see ``hosts_io.sweep_temps``); the helper does the same for its own when it writes."""
     target = path or hosts_path()
     hosts_io.sweep_temps(target)
+    ours = _is_os_hosts(target)
     if section_status(target) is None:
+        if ours and network_nudge.leftover():  # a nudge interrupted: its address stays
+            _clear_nudge_leftover(target)
         return False
     if _use_helper(target):
-        privilege.run_helper(["clear"])
+        privilege.run_helper(["clear"])  # the helper clears, flushes and nudges
     else:
         clear_block(target)
         flush_dns()
+        if ours:
+            network_nudge.clear_leftover()
+            network_nudge.nudge()
     return True
+
+
+def _is_os_hosts(path: Path) -> bool:
+    """Browsers read only the OS hosts file: only its changes are worth a network nudge."""
+    return os.path.realpath(path) == os.path.realpath(os_hosts_path())
+
+
+def _clear_nudge_leftover(target: Path) -> None:
+    if _use_helper(target):
+        privilege.run_helper(["clear"])
+    else:
+        network_nudge.clear_leftover()
 
 
 def _use_helper(path: Path) -> bool:
@@ -159,10 +177,14 @@ class HostsBlocker:
         via_helper = _use_helper(target)
         save(self._record(target, until, via_helper))
         if via_helper:
-            privilege.run_helper(["apply", "--until", until, *self.domains])
+            out = privilege.run_helper(["apply", "--until", until, *self.domains])
+            if "network change" in out:
+                network_nudge.note_nudged_elsewhere()
             return
         how = write_block(target, self.domains, until)
         flushed = flush_dns()
+        if _is_os_hosts(target) and network_nudge.nudge():
+            flushed.append("browsers (network change)")
         log.info(
             "hosts block of %d domains written %s to %s; flushed %s",
             len(self.domains),

@@ -46,6 +46,7 @@ class MachineProbe:
     hosts_bind_mounted: bool = False
     close_connections: bool = False  # connections open at the start can be closed
     close_detail: str = ""  # how, or why not
+    network_nudge: bool = False  # browsers are told the network changed (name caches emptied)
     browser_policies: bool = False  # DNS-over-HTTPS-off policies are written for the session
     url_blocklist: bool = False  # the block list goes into the browsers' policies too
     firefox_policy_owner: str | None = None  # a policies.json that is not ours: we keep out
@@ -123,7 +124,7 @@ _SHORT = {
 
 def probe_machine() -> MachineProbe:
     """The real machine: read-only, quick (no network, no helper run)."""
-    from deepworkzone.blocking import browser_policies, socket_closer
+    from deepworkzone.blocking import browser_policies, network_nudge, socket_closer
     from deepworkzone.blocking.hosts_blocker import hosts_path
     from deepworkzone.blocking.hosts_mount import is_bind_mounted
     from deepworkzone.blocking.system_proxy import current_backend
@@ -138,11 +139,18 @@ def probe_machine() -> MachineProbe:
         hosts_bind_mounted=is_bind_mounted(hosts),
         close_connections=can_close,
         close_detail=how,
+        network_nudge=network_nudge.available(),
         browser_policies=browser_policies.enabled(),
-        url_blocklist=browser_policies.url_blocklist_enabled(),
+        url_blocklist=browser_policies.url_blocklist_enabled() or _block_list_setting(),
         firefox_policy_owner=browser_policies.foreign_firefox_policy(),
         browsers=tuple(browser_policies.installed_browsers()),
     )
+
+
+def _block_list_setting() -> bool:
+    from deepworkzone.core.settings import load_settings
+
+    return load_settings().browser_block_list
 
 
 def coverage_report(method: str, *, probe: MachineProbe | None = None) -> CoverageReport:
@@ -245,7 +253,16 @@ def _firefox(method: str, probe: MachineProbe) -> Verdict:
         return _proxy_reach(probe, "firefox")
     # Measured (tests/integration/test_browsers.py): a running Firefox keeps the address of
     # a name it resolved before the start, even once its connection is closed (for more
-    # than a minute while the site is in use); names it had not looked up are blocked.
+    # than a minute while the site is in use), unless told the network changed (the nudge
+    # empties its name cache about a second later); names it had not looked up are blocked.
+    if probe.network_nudge and probe.close_connections:
+        return (
+            "yes",
+            "the hosts file changes, then Firefox is told the network changed and forgets "
+            "the addresses it looked up (about a second later), and its open connections "
+            "are closed; after the session the same nudge lets blocked sites load again",
+            "",
+        )
     return (
         "partial",
         "a site it had open before the start keeps loading (Firefox keeps the address it "
