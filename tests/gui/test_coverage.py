@@ -17,16 +17,21 @@ def _settle(qtbot: Any, ctx: Any) -> None:
         qtbot.wait(20)
 
 
+def _coverage_page(qtbot: Any, ctx: Any) -> Any:
+    dialog = open_settings(ctx, None, "coverage")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _settle(qtbot, ctx)
+    return dialog
+
+
 def _row_names(panel: Any) -> list[str]:
     return [w.accessibleName() for w in panel._rows if w.accessibleName()]
 
 
 def test_settings_show_what_the_chosen_method_reaches(qtbot: Any, local_ctx: Any) -> None:
     ctx = local_ctx
-    dialog = open_settings(ctx, None, "coverage")
-    qtbot.addWidget(dialog)
-    dialog.show()
-    _settle(qtbot, ctx)
+    dialog = _coverage_page(qtbot, ctx)
     panel = dialog.coverage
     assert panel.isVisible()
     assert panel.report is not None and panel.report.method == "hosts"  # the saved setting
@@ -47,10 +52,7 @@ def test_settings_show_what_the_chosen_method_reaches(qtbot: Any, local_ctx: Any
 
 def test_why_a_typed_address_is_or_is_not_blocked(qtbot: Any, local_ctx: Any) -> None:
     ctx = local_ctx
-    dialog = open_settings(ctx, None, "coverage")
-    qtbot.addWidget(dialog)
-    dialog.show()
-    _settle(qtbot, ctx)
+    dialog = _coverage_page(qtbot, ctx)
     panel = dialog.coverage
     assert not panel.check.isEnabled()  # nothing typed yet
     qtbot.keyClicks(panel.url, "https://www.youtube.com/watch?v=x")

@@ -30,6 +30,21 @@ from deepworkzone.gui.widgets.wrap_label import WrapLabel
 MUTED = "color: palette(placeholder-text);"
 
 
+class ServerFields(QWidget):
+    """A Sessions server's address and an API token (Settings, Account; the welcome)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.server = QLineEdit(self)
+        self.server.setPlaceholderText("https://sessions.example.com")
+        self.token = QLineEdit(self)
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText(self.tr("paste your API token"))
+        self.form.addRow(self.tr("Server &URL"), self.server)
+        self.form.addRow(self.tr("API &token"), self.token)
+
+
 class AccountPage(QWidget):
     sign_in = Signal(str, str)  # server URL, token
     sign_out = Signal()
@@ -45,16 +60,10 @@ class AccountPage(QWidget):
         group.addButton(self.remote)
         layout.addWidget(self.local)
         layout.addWidget(self.remote)
-        self.form_box = QWidget(self)
-        form = QFormLayout(self.form_box)
+        self.form_box = ServerFields(self)
+        form = self.form_box.form
         form.setContentsMargins(18, 0, 0, 0)
-        self.server = QLineEdit(self.form_box)
-        self.server.setPlaceholderText("https://sessions.example.com")
-        self.token = QLineEdit(self.form_box)
-        self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText(self.tr("paste your API token"))
-        form.addRow(self.tr("Server &URL"), self.server)
-        form.addRow(self.tr("API &token"), self.token)
+        self.server, self.token = self.form_box.server, self.form_box.token
         buttons = QHBoxLayout()
         self.sign_in_button = QPushButton(self.tr("Sign &in"), self.form_box)
         self.sign_out_button = QPushButton(self.tr("Sign &out"), self.form_box)

@@ -13,18 +13,17 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from deepworkzone.engine import account, doctor
+from deepworkzone.gui.dialogs.settings_pages import ServerFields
 from deepworkzone.gui.setup_flow import offer_setup
 from deepworkzone.gui.widgets.messages import error_text
 from deepworkzone.gui.widgets.wrap_label import WrapLabel
@@ -81,17 +80,10 @@ class WelcomeDialog(QDialog):
         choices.addWidget(self.server_button)
         choices.addStretch(1)
         layout.addLayout(choices)
-        self.server_box = QWidget(self)
-        form = QFormLayout(self.server_box)
-        self.server = QLineEdit(self.server_box)
-        self.server.setPlaceholderText("https://sessions.example.com")
-        self.token = QLineEdit(self.server_box)
-        self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText(self.tr("paste your API token"))
-        form.addRow(self.tr("Server &URL"), self.server)
-        form.addRow(self.tr("API &token"), self.token)
+        self.server_box = ServerFields(self)
+        self.server, self.token = self.server_box.server, self.server_box.token
         self.sign_in_button = QPushButton(self.tr("Sign &in"), self.server_box)
-        form.addRow(self.sign_in_button)
+        self.server_box.form.addRow(self.sign_in_button)
         self.server_box.setVisible(False)
         layout.addWidget(self.server_box)
         self.message = WrapLabel("", self)
