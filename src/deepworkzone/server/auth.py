@@ -66,8 +66,8 @@ def get_caller(request: Request, db: Db) -> Caller:
     try:
         caller = _authenticate(request, db)
     except HTTPException as exc:
-        raise limits.failed(request, exc) from None
-    limits.check_key(request, caller.key_id)
+        raise limits.failed(request, exc, db) from None
+    limits.check_key(request, caller.key_id, db)
     return caller
 
 

@@ -24,6 +24,7 @@ from typing import Protocol
 
 from fastapi import HTTPException, Request
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DEFAULT_PER_MINUTE = 600
@@ -47,8 +48,9 @@ class Verdict:
 
 
 class Counter(Protocol):
-    def add(self, bucket: str, window: int) -> int:
-        """Count one hit of ``bucket`` in window number ``window``; the count so far."""
+    def add(self, bucket: str, window: int, db: Session | None = None) -> int:
+        """Count one hit of ``bucket`` in window number ``window``; the count so far.
+        ``db``: the request's database session, for a counter that keeps counts there."""
 
 
 @dataclass
@@ -59,7 +61,7 @@ class MemoryCounter:
     _counts: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, bucket: str, window: int) -> int:
+    def add(self, bucket: str, window: int, db: Session | None = None) -> int:
         with self._lock:
             if window > self._window:
                 self._window = window
@@ -88,21 +90,25 @@ _SWEEP = text("DELETE FROM rate_limit_hits WHERE window_no < :window")
 
 
 class DatabaseCounter:
-    """Counts shared by every process on the database: one upsert per hit, in its own short
-    transaction (never the request's)."""
+    """Counts shared by every process on the database: one upsert per hit, committed at
+    once on the request's own connection (a second connection per request could starve
+    the pool: every request holding one, waiting for another)."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._swept = -1
         self._lock = threading.Lock()
 
-    def add(self, bucket: str, window: int) -> int:
-        with self._engine.begin() as connection:
-            hits = connection.execute(_UPSERT, {"bucket": bucket, "window": window}).scalar_one()
-            with self._lock:
-                sweep, self._swept = window > self._swept, max(window, self._swept)
-            if sweep:  # once per window and process: rows of windows before the last one
-                connection.execute(_SWEEP, {"window": window - 1})
+    def add(self, bucket: str, window: int, db: Session | None = None) -> int:
+        if db is None:
+            with Session(self._engine) as own:
+                return self.add(bucket, window, own)
+        hits = db.execute(_UPSERT, {"bucket": bucket, "window": window}).scalar_one()
+        with self._lock:
+            sweep, self._swept = window > self._swept, max(window, self._swept)
+        if sweep:  # once per window and process: rows of windows before the last one
+            db.execute(_SWEEP, {"window": window - 1})
+        db.commit()  # the row's lock is held only for this statement's transaction
         return int(hits)
 
 
@@ -140,10 +146,10 @@ class FixedWindowLimiter:
     def with_counter(self, counter: Counter) -> FixedWindowLimiter:
         return FixedWindowLimiter(self.limit, self.window, self._given_clock, counter)
 
-    def hit(self, bucket: str) -> Verdict:
+    def hit(self, bucket: str, db: Session | None = None) -> Verdict:
         now = self._clock()
         window = math.floor(now / self.window)
-        count = self.counter.add(bucket, window)
+        count = self.counter.add(bucket, window, db)
         reset = max(1, math.ceil((window + 1) * self.window - now))
         return Verdict(count <= self.limit, self.limit, max(0, self.limit - count), reset)
 
@@ -153,17 +159,17 @@ class Limits:
     per_key: FixedWindowLimiter
     failed_auth: FixedWindowLimiter
 
-    def check_key(self, request: Request, key_id: int) -> None:
+    def check_key(self, request: Request, key_id: int, db: Session) -> None:
         """Count a request of a valid key; 429 past its limit."""
-        verdict = self.per_key.hit(f"key:{key_id}")
+        verdict = self.per_key.hit(f"key:{key_id}", db)
         _record(request, verdict)
         if not verdict.allowed:
             raise _too_many(verdict, f"rate limit exceeded: {verdict.limit} requests per minute")
 
-    def failed(self, request: Request, unauthorized: HTTPException) -> HTTPException:
+    def failed(self, request: Request, unauthorized: HTTPException, db: Session) -> HTTPException:
         """The answer to a failed authentication: ``unauthorized`` (401), or 429 once the
         client's address failed too often."""
-        verdict = self.failed_auth.hit(f"addr:{client_address(request)}")
+        verdict = self.failed_auth.hit(f"addr:{client_address(request)}", db)
         _record(request, verdict)
         if verdict.allowed:
             return unauthorized
