@@ -56,6 +56,13 @@ def register(sub: Any) -> None:
         "--no-system-proxy", action="store_true", help="do not point the system at the proxy"
     )
     parser.add_argument(
+        "--browser-block-list",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also put the blocked sites into the browsers' policies (blocked in private "
+        "windows and whatever DNS says; default: the browser_block_list setting)",
+    )
+    parser.add_argument(
         "--snooze", type=apps, default=[], metavar="APPS", help="slack, teams or slack,teams"
     )
     parser.add_argument(
@@ -104,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
         system_proxy=not args.no_system_proxy,
         snooze=args.snooze,
         strict=getattr(args, "strict", False),
+        browser_block_list=args.browser_block_list,
     )
     return run_session(_wire(request), request)
 
@@ -122,6 +130,7 @@ def _wire(request: FocusRequest) -> dict[str, Any]:
         "system_proxy": request.system_proxy,
         "snooze": list(request.snooze),
         "strict": request.strict,
+        "browser_block_list": request.policy_blocklist,
     }
 
 

@@ -29,6 +29,11 @@ class Settings(BaseModel):
     blocking_method: BlockingMethod = "hosts"
     proxy_port: int = Field(48271, ge=1024, le=65535)
     set_system_proxy: bool = True
+    browser_block_list: bool = Field(
+        False,
+        description="the session's sites also go into the browsers' policies (URLBlocklist, "
+        "WebsiteFilter): blocked in private windows and whatever DNS says",
+    )
     slack_client_id: str | None = None
     teams_client_id: str | None = None
     sync_interval_seconds: int = Field(300, ge=30, le=86400)

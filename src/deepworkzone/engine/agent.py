@@ -120,6 +120,9 @@ def start_from_args(engine: Engine, args: dict[str, Any]) -> Any:
         system_proxy=args.get("system_proxy", True) is not False,
         snooze=_strings(args.get("snooze")),
         strict=bool(args.get("strict")),
+        browser_block_list=args.get("browser_block_list")
+        if isinstance(args.get("browser_block_list"), bool)
+        else None,
         settings=engine.settings,
     )
     return engine.start_focus(request)

@@ -15,6 +15,7 @@ def base_request(settings: Settings | None = None) -> FocusRequest:
         method=settings.blocking_method,
         proxy_port=settings.proxy_port,
         system_proxy=settings.set_system_proxy,
+        policy_blocklist=settings.browser_block_list,
     )
 
 
@@ -54,6 +55,7 @@ def quick_request(
     system_proxy: bool = True,
     snooze: Sequence[str] = (),
     strict: bool = False,
+    browser_block_list: bool | None = None,
     settings: Settings | None = None,
 ) -> FocusRequest:
     """A session started now. With nothing chosen to block, the default categories and
@@ -75,6 +77,8 @@ def quick_request(
     request.mode = "allowlist" if allowlist else ("preset" if cats else "custom")
     request.snooze = list(snooze)
     request.strict = strict
+    if browser_block_list is not None:  # else the setting (base_request)
+        request.policy_blocklist = browser_block_list
     return request
 
 
