@@ -18,14 +18,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import can_unshare
+from tests.private_system import CANNOT, environment_without_ours, run_private
 
 DEB = os.environ.get("DWZ_DEB", "")
 REQUIRED = os.environ.get("DWZ_REQUIRE_DEB") == "1"
@@ -34,20 +33,6 @@ REQUIRED = os.environ.get("DWZ_REQUIRE_DEB") == "1"
 pytestmark = [pytest.mark.root, pytest.mark.slow, pytest.mark.timeout(600)]
 
 HOSTS = b"127.0.0.1 localhost\n::1 localhost\n# the user's own line\n10.2.3.4 nas.test\n"
-
-MOUNTS = textwrap.dedent(
-    """
-    set -e
-    mount -t tmpfs tmpfs "$SCRATCH" || exit 97
-    for d in usr etc var; do
-      mkdir "$SCRATCH/$d-up" "$SCRATCH/$d-work"
-      mount -t overlay overlay -o "lowerdir=/$d,upperdir=$SCRATCH/$d-up,workdir=$SCRATCH/$d-work" "/$d" || exit 97
-    done
-    mount -t tmpfs tmpfs /home || exit 97
-    mount --bind "$HOSTS_FILE" /etc/hosts || exit 98
-    exec "$PYTHON" "$DRIVER"
-    """
-)
 
 DRIVER = textwrap.dedent(
     """
@@ -141,25 +126,11 @@ def test_the_package_blocks_for_an_ordinary_user_and_leaves_nothing(tmp_path: Pa
     hosts = tmp_path / "hosts"
     hosts.write_bytes(HOSTS)
     hosts.chmod(0o644)
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    driver = tmp_path / "driver.py"
-    driver.write_text(DRIVER)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEEPWORKZONE_")} | {
-        "SCRATCH": str(scratch),
-        "HOSTS_FILE": str(hosts),
-        "PYTHON": sys.executable,
-        "DRIVER": str(driver),
-        "DEB": str(Path(DEB).resolve()),
-    }
-    done = subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "sh", "-c", MOUNTS],
-        capture_output=True, text=True, timeout=900, env=env, check=False,
-    )  # fmt: skip
-    if done.returncode in (97, 98):
-        _skip_or_fail(f"cannot build the private /usr, /etc, /var here: {done.stderr.strip()}")
-    assert done.returncode == 0, done.stderr
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    env = environment_without_ours() | {"DEB": str(Path(DEB).resolve())}
+    rc, out, stderr = run_private(tmp_path, DRIVER, hosts, env, empty=("home",), timeout=900)
+    if rc in CANNOT:
+        _skip_or_fail(f"cannot build the private /usr, /etc, /var here: {stderr.strip()}")
+    assert rc == 0 and out is not None, stderr
 
     assert out["install"]["rc"] == 0, out["install"]
     assert "/usr/libexec/deepworkzone/deepworkzone-helper" in out["files"]

@@ -10,16 +10,15 @@ into that /usr for real, and `deepworkzone setup --remove` takes it out again.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import can_unshare
+from tests.private_system import CANNOT, environment_without_ours, run_private
 
 pytestmark = [
     pytest.mark.root,
@@ -30,20 +29,6 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 HOSTS = b"127.0.0.1 localhost\n::1 localhost\n10.9.8.7 intranet.test\n"
 HELPER = "/usr/libexec/deepworkzone/deepworkzone-helper"
-
-# Builds the namespace's /usr, /etc and /var over a tmpfs; exit 97 when it cannot.
-MOUNTS = textwrap.dedent(
-    """
-    set -e
-    mount -t tmpfs tmpfs "$SCRATCH" || exit 97
-    for d in usr etc var; do
-      mkdir "$SCRATCH/$d-up" "$SCRATCH/$d-work"
-      mount -t overlay overlay -o "lowerdir=/$d,upperdir=$SCRATCH/$d-up,workdir=$SCRATCH/$d-work" "/$d" || exit 97
-    done
-    mount --bind "$HOSTS_FILE" /etc/hosts || exit 98
-    exec "$PYTHON" "$DRIVER"
-    """
-)
 
 DRIVER = textwrap.dedent(
     """
@@ -145,32 +130,16 @@ def test_installed_helper_as_root_ignores_every_decoy_and_setup_removes_it(tmp_p
     decoys = tmp_path / "decoys"
     decoys.mkdir()
     decoy_env = _decoy_env(decoys)
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    driver = tmp_path / "driver.py"
-    driver.write_text(DRIVER)
     until = subprocess.run(
         ["date", "-u", "-d", "+30 min", "+%Y-%m-%dT%H:%M:%SZ"],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
-    env = dict(
-        os.environ,
-        SCRATCH=str(scratch),
-        HOSTS_FILE=str(hosts),
-        PYTHON=sys.executable,
-        DRIVER=str(driver),
-        UNTIL=until,
-        DECOY_ENV=json.dumps(decoy_env),
-    )
-    env.pop("DEEPWORKZONE_HOSTS_FILE")  # setup and the CLI see the namespace's real files
-    done = subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "sh", "-c", MOUNTS],
-        capture_output=True, text=True, timeout=300, env=env, check=False,
-    )  # fmt: skip
-    if done.returncode in (97, 98):
-        pytest.skip(f"cannot build the private /usr, /etc and /var here: {done.stderr.strip()}")
-    assert done.returncode == 0, done.stderr
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    # setup and the CLI see the namespace's real files: no DEEPWORKZONE_* of the tests.
+    env = environment_without_ours() | {"UNTIL": until, "DECOY_ENV": json.dumps(decoy_env)}
+    rc, out, stderr = run_private(tmp_path, DRIVER, hosts, env)
+    if rc in CANNOT:
+        pytest.skip(f"cannot build the private /usr, /etc and /var here: {stderr.strip()}")
+    assert rc == 0 and out is not None, stderr
 
     assert out["setup"]["rc"] == 0, out["setup"]
     assert "installed" in out["setup"]["out"] and "FAIL" not in out["setup"]["out"]
