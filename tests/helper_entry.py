@@ -17,7 +17,7 @@ from pathlib import Path
 from deepworkzone.blocking import helper
 
 
-def test_targets() -> helper.Targets:
+def targets_from_env() -> helper.Targets:
     return helper.Targets(
         Path(os.environ["DEEPWORKZONE_HOSTS_FILE"]),
         Path(os.environ["DEEPWORKZONE_HOME"]) / "helper-state",
@@ -25,4 +25,4 @@ def test_targets() -> helper.Targets:
 
 
 if __name__ == "__main__":
-    sys.exit(helper.main(targets=test_targets()))
+    sys.exit(helper.main(targets=targets_from_env()))
