@@ -15,6 +15,7 @@ Fixtures:
 
 from __future__ import annotations
 
+import copy
 import socket
 import threading
 import time
@@ -25,6 +26,8 @@ from typing import Any
 
 import httpx
 import pytest
+
+from deepworkzone.server.openapi import SEED_CREATE_EXAMPLE
 
 
 @dataclass
@@ -138,31 +141,8 @@ def live_server(live_server_factory: LiveServerFactory) -> LiveServer:
     return live_server_factory()
 
 
-SEED_SESSION: dict[str, Any] = {
-    # The create example of shared/seeds/000_*.txt, verbatim.
-    "org_id": 1,
-    "name": "Morning Deep Work",
-    "type": "drop-in",
-    "duration": 60,
-    "schedule": "2025-01-01",
-    "time": "9:00 AM",
-    "is_public": True,
-    "collaborator": [],
-    "status": "waiting",
-    "website_blocker_enabled": True,
-    "website_blocker": {"mode": "preset", "category": ["social-media", "gaming"], "urls": []},
-    "snooze_enabled": True,
-    "snooze_apps": {"slack": True, "teams": True},
-    "is_recurring": 0,
-    "recurring_ends": None,
-    "recurring_start": None,
-    "occurrence": "daily",
-    "recurring_days": [],
-    "recurring_month_option": "exact",
-    "recurring_month_week_pos": 1,
-    "recurring_month_week_day": 1,
-    "fallback_option": 0,
-}
+# The create example of shared/seeds/000_*.txt, verbatim: the OpenAPI document's example.
+SEED_SESSION: dict[str, Any] = copy.deepcopy(SEED_CREATE_EXAMPLE)
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from deepworkzone.domain.limits import (
     MAX_RECURRING_DAYS,
     MAX_URLS,
 )
-from tests.integration.conftest import SEED_SESSION, LiveServer
+from tests.integration.conftest import LiveServer
+from tests.unit.test_models import SEED_BODY
 
 PREFIX = "/api/v1"
 
@@ -97,7 +98,8 @@ def test_null_only_where_null_is_accepted(document: dict[str, Any]) -> None:
 
 def test_the_seeds_create_example_is_the_example(document: dict[str, Any]) -> None:
     body = document["paths"][PREFIX + "/sessions"]["post"]["requestBody"]
-    assert body["content"]["application/json"]["examples"]["seed"]["value"] == SEED_SESSION
+    # SEED_BODY is parsed from the seed's own text.
+    assert body["content"]["application/json"]["examples"]["seed"]["value"] == SEED_BODY
 
 
 def test_links_chain_create_get_update_delete(document: dict[str, Any]) -> None:
