@@ -89,6 +89,8 @@ def served_command(db_url: str, workers: int = 1, rate_limit: int = 10**9) -> It
         found = re.search(r"http://127\.0\.0\.1:(\d+)/", child.stdout.readline())
         assert found, "deepworkzone serve did not start"
         url = f"http://127.0.0.1:{found.group(1)}"
+        # Its access log goes on coming: read it, or the server stalls on a full pipe.
+        threading.Thread(target=child.stdout.read, daemon=True).start()
         _await_workers(url + "/openapi.json", child.pid, workers)
         yield url
     finally:
