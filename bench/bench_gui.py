@@ -149,6 +149,19 @@ if os.environ.get("BENCH_TIMELINE"):  # which bridge callbacks held the GUI thre
     _log = logging.getLogger("deepworkzone.gui.bridge")
     _log.setLevel(logging.DEBUG)
     _log.addHandler(_Slow())
+    import gc, threading
+    _gc = {}
+    def _collected(phase, info):  # full collections, which hold the GIL throughout
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            _gc["t"] = time.perf_counter()
+        elif "t" in _gc:
+            took = (time.perf_counter() - _gc.pop("t")) * 1000
+            if took > 10:
+                where = "GUI" if threading.current_thread() is threading.main_thread() else "worker"
+                SLOW.append((round(time.perf_counter() - state.get("t0", 0), 3), f"gen-2 gc on the {where} thread: {took:.0f} ms, {info['collected']} freed"))
+    gc.callbacks.append(_collected)
 if os.environ.get("BENCH_UNTUNED"):  # the same-run baseline: the interpreter as it comes
     import gc
     sys.setswitchinterval(0.005)

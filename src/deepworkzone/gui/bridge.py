@@ -17,6 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
+from deepworkzone.gui.responsiveness import freeze_what_lasts
+
 log = logging.getLogger(__name__)
 # A callback that holds the GUI thread longer than this is logged (at debug): the window
 # cannot repaint meanwhile.
@@ -35,6 +37,7 @@ class Task:
         self.on_done: Done | None = done
         self.on_error: Failed | None = error
         self._cancelled = threading.Event()
+        self.bulk = False
 
     def cancel(self) -> None:
         self._cancelled.set()
@@ -105,7 +108,9 @@ class Bridge(QObject):
     ) -> Task:
         """``run`` for a read over every session (a view's reload): queued behind the
         previous one instead of beside it."""
-        return self._start(self._bulk, Task(fn, args, kw, on_done, on_error))
+        task = Task(fn, args, kw, on_done, on_error)
+        task.bulk = True
+        return self._start(self._bulk, task)
 
     def _start(self, pool: QThreadPool, task: Task) -> Task:
         self._pending.add(task)
@@ -141,6 +146,10 @@ class Bridge(QObject):
         began = time.perf_counter()
         try:
             self._call_back(task, result, error)
+            if task.bulk:
+                # What a view just built from every session lives until its next reload:
+                # out of the collector's full passes, which would walk it again and again.
+                freeze_what_lasts()
         finally:
             spent = time.perf_counter() - began
             if spent > SLOW_CALLBACK_S:

@@ -27,7 +27,9 @@ def share_the_interpreter() -> None:
 
 
 def freeze_what_lasts() -> None:
-    """Once the long-lived objects exist (the window built, the engine started): move them
-    out of the collector's way. Later garbage is collected as before. (No collection first:
-    that would be the very stall this avoids, on the GUI thread.)"""
+    """Once long-lived objects exist (the window built, the engine started, a view's rows
+    loaded): move them out of the collector's way. Later garbage is collected as before, and
+    what is frozen is still freed when its last reference goes (only a reference cycle among
+    frozen objects would stay: the views' rows hold none). No collection first: that would be
+    the very stall this avoids, on the GUI thread."""
     gc.freeze()
