@@ -172,3 +172,38 @@ def test_a_time_the_pattern_refuses_is_refused(text: str) -> None:
 @given(st.from_regex(SITE_PATTERN))
 def test_every_site_the_pattern_allows_is_accepted(text: str) -> None:
     SessionCreate.model_validate({**BASE, "website_blocker": {"urls": [text]}})
+
+
+def test_a_session_too_large_for_one_request_is_refused_where_it_can_be_fixed() -> None:
+    """The server answers 413 past MAX_BODY_BYTES without reading the body; the models say
+    so first, so an edit queued offline never waits for a sync that cannot happen."""
+    from pydantic import ValidationError
+
+    from deepworkzone.domain.limits import MAX_BODY_BYTES
+    from deepworkzone.domain.models import SessionCreate, SessionUpdate
+
+    base = {
+        "name": "Big",
+        "type": "standard",
+        "duration": 30,
+        "schedule": "2026-12-01",
+        "time": "9:00 AM",
+    }
+    long_sites = [f"{'a' * 60}{i}.example.com" for i in range(400)]  # ~32 KB
+    longer = [f"https://{'b' * 40}{i}.example.com/{'p' * 150}" for i in range(400)]  # ~85 KB
+    ok = {
+        "website_blocker_enabled": True,
+        "website_blocker": {"mode": "custom", "urls": long_sites},
+    }
+    SessionCreate(**base, **ok)  # under the limit: accepted
+    too_big = {
+        "website_blocker_enabled": True,
+        "website_blocker": {"mode": "custom", "urls": longer},
+    }
+    for model, body in ((SessionCreate, {**base, **too_big}), (SessionUpdate, too_big)):
+        try:
+            model(**body)
+        except ValidationError as exc:
+            assert "too large to send" in str(exc) and f"{MAX_BODY_BYTES // 1024} KB" in str(exc)
+        else:
+            raise AssertionError(f"{model.__name__} took a body the server refuses unread")

@@ -27,6 +27,7 @@ from pydantic import (
 from deepworkzone.domain.category_ids import CATEGORY_IDS
 from deepworkzone.domain.clock import CLOCK_PATTERN, format_clock, parse_clock
 from deepworkzone.domain.limits import (
+    MAX_BODY_BYTES,
     MAX_CATEGORIES,
     MAX_CLOCK_LENGTH,
     MAX_COLLABORATORS,
@@ -296,8 +297,23 @@ class SessionFields(WireModel):
         return self
 
 
+def _fits_one_request(model: BaseModel) -> None:
+    """What the server refuses unread (413) is refused here, where the user can still fix
+    it: an edit queued offline would otherwise never sync. Measured as the client sends it
+    (compact JSON, the fields that were given)."""
+    size = len(model.model_dump_json(exclude_unset=True))
+    if size > MAX_BODY_BYTES:
+        raise ValueError(
+            f"the session is too large to send: {size // 1024} KB, at most "
+            f"{MAX_BODY_BYTES // 1024} KB (fewer or shorter sites or collaborators)"
+        )
+
+
 class SessionCreate(SessionFields):
-    pass
+    @model_validator(mode="after")
+    def _fits(self) -> SessionCreate:
+        _fits_one_request(self)
+        return self
 
 
 # A left-out field keeps its value; null is a value only where a create accepts it too.
@@ -362,6 +378,11 @@ class SessionUpdate(WireModel):
     recurring_month_week_pos: WeekPosition | None = None
     recurring_month_week_day: Weekday | None = None
     fallback_option: ZeroOne | None = None
+
+    @model_validator(mode="after")
+    def _fits(self) -> SessionUpdate:
+        _fits_one_request(self)
+        return self
 
     @field_validator(*_NOT_NULL, mode="before")
     @classmethod
