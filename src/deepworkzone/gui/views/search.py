@@ -251,7 +251,7 @@ class SearchView(QWidget):
     def refresh(self) -> None:
         if self._task is not None:
             self._task.cancel()  # only the newest answer is shown
-        self._task = self.ctx.bridge.run(
+        self._task = self.ctx.bridge.run_bulk(
             load_rows,
             self.ctx.engine,
             self.source.currentData(),
