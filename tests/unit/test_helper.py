@@ -156,7 +156,7 @@ def test_only_a_root_owned_installed_helper_is_ever_elevated(
 ) -> None:
     # The helper pip put on PATH (or beside the venv's python) is never used.
     monkeypatch.setattr(privilege, "installed_helper_path", lambda _p=None: tmp_path / "absent")
-    with pytest.raises(privilege.HelperError, match="deepworkzone setup"):
+    with pytest.raises(privilege.HelperError, match="needs setting up once"):
         privilege.helper_executable()
     if os.geteuid() != 0:
         return  # ownership checks below need files owned by root and by someone else

@@ -109,8 +109,8 @@ def helper_executable(platform: str = sys.platform) -> str:
     problem = untrusted_reason(installed)
     if problem is not None:
         raise HelperError(
-            f"the hosts-file helper cannot be used ({problem}); "
-            "run `deepworkzone setup` once to install it, or block with --method proxy"
+            f"the hosts-file helper cannot be used ({problem}): it needs setting up once "
+            "(one administrator password), or block with the proxy"
         )
     return str(installed)
 

@@ -85,7 +85,7 @@ def layout(platform: str = sys.platform) -> Layout:
 def launcher_text(lib: str, interpreter: str = INTERPRETER) -> str:
     return (
         f"#!{interpreter} -ISB\n"
-        "# deepworkzone-helper, installed by `deepworkzone setup` or the deepworkzone package.\n"
+        "# deepworkzone-helper, installed by 'deepworkzone setup' or the deepworkzone package.\n"
         "# -I -S: no PYTHON* variables, no user or site packages, not this script's folder;\n"
         "# the only code run is the standard library and the root-owned copy below.\n"
         "# -B: it writes no bytecode there, so the copy stays exactly what was installed.\n"

@@ -51,7 +51,7 @@ def helper_status(platform: str = sys.platform, hosts: Path | None = None) -> He
     problem = None if helper else _problem(platform)
     sentence = _sentence(platform, hosts, helper, needed)
     if problem and needed:
-        sentence = f"cannot be used: {problem}; run `deepworkzone setup` again"
+        sentence = f"cannot be used: {problem}; it needs setting up again"
     return HelperStatus(
         installed=helper is not None,
         needed=needed,
@@ -67,8 +67,8 @@ def _sentence(platform: str, hosts: Path, helper: str | None, needed: bool) -> s
         return f"not needed: the hosts file ({hosts}) is writable"
     if helper is None:
         return (
-            "needs setting up once: run `deepworkzone setup` (asks for an administrator "
-            "password), or block with the proxy"
+            "needs setting up once (asks for an administrator password, once), or block "
+            "with the proxy"
         )
     if platform == "win32":
         return f"installed ({helper}); Windows asks for administrator approval (UAC) each time"
