@@ -34,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_sessions_list import YEAR_START, _session_fields, seed
-from serving import bare_app, child_apps, serve_apps, served_command
+from serving import bare_app, child_apps, cpu_seconds, serve_apps, served_command
 
 CREATE = {"name": "bench", "type": "standard", "duration": 25, "schedule": "2026-03-02"}
 CREATE |= {"time": "9:00 AM", "timezone": "UTC"}
@@ -151,10 +151,13 @@ def run_postgres(pg_url: str, seconds: float, sessions: int) -> dict[str, Any]:
     writer = token_for(pg_url, "writer@acme.test")  # creates in another org's lists
     out: dict[str, Any] = {}
     for workers in (1, 2):
-        with served_command(pg_url, workers) as url:
+        with served_command(pg_url, workers) as (url, pid):
             for clients in (1, 8):
                 out["create", workers, clients] = load(url, clients, seconds, creates(url, writer))
+            cpu = cpu_seconds(pid)
             out["list", workers] = load(url, 8, seconds, listing(token, "/api/v1/sessions"))
+            cpu = cpu_seconds(pid) - cpu
+            out["list", workers]["cpu_ms"] = cpu * 1000 / (out["list", workers]["rps"] * seconds)
     with child_apps(__file__, "-", "bare") as (port,):
         url = f"http://127.0.0.1:{port}"
         out["bare"] = load(url, 8, seconds, listing(None, "/bare"))
@@ -184,16 +187,20 @@ def report(sqlite: dict[str, Any], pg: dict[str, Any] | None) -> bool:
         print(f"  serve --workers {workers:<22}{one:>8.0f}{eight:>11.0f}{eight / one:>9.2f}x")
     print(f"  target 8 clients >= 1 client: {'PASS' if pg_ok else 'FAIL'}")
     ok &= pg_ok
-    print("PostgreSQL, GET /sessions?date=D&per_page=20, 8 clients   p50 ms   req/s  vs bare")
+    print(
+        "PostgreSQL, GET /sessions?date=D&per_page=20, 8 clients"
+        "   p50 ms   req/s  vs bare  server CPU ms/req"
+    )
     bare = pg["bare"]["rps"]
     for label, figures in (
         ("serve --workers 1", pg["list", 1]),
         ("serve --workers 2", pg["list", 2]),
         ("bare FastAPI endpoint (1 process)", pg["bare"]),
     ):
+        cpu = f"{figures['cpu_ms']:>10.2f}" if "cpu_ms" in figures else ""
         print(
             f"  {label:<52}{figures['p50_ms']:>7.2f}{figures['rps']:>8.0f}"
-            f"{figures['rps'] / bare:>8.0%}"
+            f"{figures['rps'] / bare:>8.0%}{cpu}"
         )
     ratio = pg["list", 2]["rps"] / pg["list", 1]["rps"]
     print(f"  2 workers vs 1: {ratio:.2f}x the requests per second")

@@ -6,7 +6,8 @@ production), so that the measuring client does not slow the server down or the o
 - ``child_apps(script, *args)``: in the parent, runs ``script --serve *args`` and yields those
   ports; the child ends when the block does.
 - ``served_command(db_url, workers)``: ``deepworkzone serve`` itself (``--workers N``), as a
-  user runs it; yields its base URL once every worker answers.
+  user runs it; yields its base URL and pid once every worker answers.
+- ``cpu_seconds(pid)``: CPU time used so far by a process and its children.
 - ``bare_app(payload)``: a bare FastAPI endpoint, ``GET /bare`` answering ``payload``, the
   baseline a bench compares the real app with.
 """
@@ -74,7 +75,9 @@ def bare_app(payload: Any) -> Any:
 
 
 @contextmanager
-def served_command(db_url: str, workers: int = 1, rate_limit: int = 10**9) -> Iterator[str]:
+def served_command(
+    db_url: str, workers: int = 1, rate_limit: int = 10**9
+) -> Iterator[tuple[str, int]]:
     child = subprocess.Popen(
         [
             *(sys.executable, "-m", "deepworkzone.cli.main", "serve", "--port", "0"),
@@ -92,7 +95,7 @@ def served_command(db_url: str, workers: int = 1, rate_limit: int = 10**9) -> It
         # Its access log goes on coming: read it, or the server stalls on a full pipe.
         threading.Thread(target=child.stdout.read, daemon=True).start()
         _await_workers(url + "/openapi.json", child.pid, workers)
-        yield url
+        yield url, child.pid
     finally:
         child.terminate()
         child.wait(timeout=30)
@@ -119,3 +122,14 @@ def _await_workers(url: str, pid: int, workers: int) -> None:
                 response.read()
         except httpx.TransportError:
             time.sleep(0.05)
+
+
+def cpu_seconds(pid: int) -> float:
+    import psutil
+
+    parent = psutil.Process(pid)
+    total = 0.0
+    for proc in [parent, *parent.children(recursive=True)]:
+        times = proc.cpu_times()
+        total += times.user + times.system
+    return total
