@@ -179,7 +179,10 @@ def _foreground(begin: Any) -> int:
         if isinstance(event, ev.Applied):
             # The warnings come with the start line (_announce), from the status.
             for note in event.notes:
-                _say(f"note: {note}")
+                more = " (`deepworkzone block coverage` says what to do)"
+                _say(
+                    f"note: {note}{more if note.startswith('coverage:') and 'not reach' in note else ''}"
+                )
         elif isinstance(event, ev.Extended):
             _say(f"\nExtended: the session now ends at {event.ends_at.astimezone():%H:%M}.")
 

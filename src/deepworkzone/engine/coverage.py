@@ -97,10 +97,7 @@ class CoverageReport:
         parts = [
             _SHORT[c.client] + (" (partly)" if c.reached == "partial" else "") for c in self.gaps
         ]
-        return (
-            f"{self.method} does not reach {', '.join(parts)}: `deepworkzone block coverage` "
-            "says what to do"
-        )
+        return f"{self.method} does not reach {', '.join(parts)}"
 
     def to_json(self) -> dict[str, Any]:
         return {
