@@ -80,8 +80,7 @@ def test_helper_missing_says_what_it_takes(tmp_path: Path, monkeypatch: pytest.M
     status = helper_status.helper_status("linux", hosts)
     assert (status.installed, status.needed, status.looked_in) == (False, True, ["PATH"])
     assert status.sentence == (
-        "needs setting up once (asks for an administrator password, once), or block "
-        "with the proxy"
+        "needs setting up once (asks for an administrator password, once), or block with the proxy"
     )
     found = [("PATH", "/opt/bin/deepworkzone-helper")]
     monkeypatch.setattr(helper_status, "_candidates", lambda _p: found)
