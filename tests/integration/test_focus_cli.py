@@ -166,7 +166,8 @@ def test_a_stored_session_runs_with_its_own_sites_and_snooze_settings(
             "--name",
             "Writing",
             "--date",
-            "today",
+            # Tomorrow: a session created for today at 9:00 is refused after 9:45 (over).
+            (datetime.now().astimezone() + timedelta(days=1)).date().isoformat(),
             "--time",
             "9:00",
             "--duration",
