@@ -66,7 +66,7 @@ def render(
             out[session_id] = hit
     if missing:
         fresh = _render_rows(db, missing)
-        still = dict(
+        still: dict[int, int] = dict(
             db.execute(
                 select(SessionRow.id, SessionRow.version).where(SessionRow.id.in_(missing))
             ).all()
