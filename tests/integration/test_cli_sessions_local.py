@@ -97,7 +97,8 @@ def test_what_focus_would_refuse_is_refused_at_create_time(run: Run) -> None:
 
 
 def test_filters_today_and_keyword(run: Run) -> None:
-    run("sessions", "create", "--name", "Today's block", "--time", "9:00")
+    # All day: never already over, whatever the time the suite runs at.
+    run("sessions", "create", "--name", "Today's block", "--time", "0:00", "--duration", "1440")
     run("sessions", "create", "--name", "Tomorrow", "--date", "tomorrow", "--time", "9:00")
     assert "Today's block" in run("sessions", "list", "--date", "today")[1]
     assert "Tomorrow" not in run("sessions", "list", "--date", "today")[1]

@@ -197,13 +197,15 @@ def test_a_queued_create_the_server_refuses_is_reported_with_its_edits(
         "create",
         "--name",
         "Doomed",
+        "--date",
+        "tomorrow",
         "--time",
         "9:00",
         "--collaborator",
         "ghost@acme.test",
     )
     run("sessions", "update", "L1", "--duration", "20")
-    run("sessions", "create", "--name", "Fine", "--time", "10:00")
+    run("sessions", "create", "--name", "Fine", "--date", "tomorrow", "--time", "10:00")
     relay.on()
 
     code, out, err = run("sessions", "sync")
@@ -222,7 +224,9 @@ def test_a_create_whose_answer_is_lost_is_never_doubled(
     server_api: SessionsClient, relay: Relay, run: Run
 ) -> None:
     relay.drop_answers = True
-    code, out, err = run("sessions", "create", "--name", "Lost answer", "--time", "9:00")
+    code, out, err = run(
+        "sessions", "create", "--name", "Lost answer", "--date", "tomorrow", "--time", "9:00"
+    )
     assert code == 2 and out == ""
     assert "may have been created" in err and err.count("\n") == 1
     # The engine's words name no command; the CLI adds what to type.
@@ -233,7 +237,7 @@ def test_a_create_whose_answer_is_lost_is_never_doubled(
 
     relay.off()
     relay.drop_answers = False
-    run("sessions", "create", "--name", "Queued", "--time", "11:00")
+    run("sessions", "create", "--name", "Queued", "--date", "tomorrow", "--time", "11:00")
     relay.drop_answers = True
     relay.on()
     code, _, err = run("sessions", "sync")  # the server creates it; the answer is lost

@@ -216,6 +216,8 @@ def test_join_and_leave_with_the_environment_overriding_settings(
         "create",
         "--name",
         "Open room",
+        "--date",
+        "tomorrow",
         "--time",
         "10:00",
         "--type",
