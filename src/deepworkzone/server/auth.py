@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from deepworkzone.server.orm import ApiKeyRow, Org, User
+from deepworkzone.server.orm import ApiKeyRow, Org, User, table_of
 from deepworkzone.server.ratelimit import Limits
 from deepworkzone.server.timeutil import utcnow
 from deepworkzone.server.tokens import PREFIX, token_hash
@@ -71,34 +71,44 @@ def get_caller(request: Request, db: Db) -> Caller:
     return caller
 
 
+# Every request runs these: built once (building a statement costs more than running it
+# on SQLite), the values bound per call.
+_KEY_QUERY = (
+    select(
+        ApiKeyRow.id,
+        ApiKeyRow.role,
+        ApiKeyRow.revoked_at,
+        ApiKeyRow.last_used_at,
+        User.id,
+        User.org_id,
+        User.email,
+        Org.sessions_generation,
+    )
+    .join(User, User.id == ApiKeyRow.user_id)
+    .join(Org, Org.id == User.org_id)
+    .where(ApiKeyRow.token_hash == bindparam("token_hash"))
+)
+_TOUCH_KEY = (
+    update(table_of(ApiKeyRow))
+    .where(table_of(ApiKeyRow).c.id == bindparam("key_id"))
+    .values(last_used_at=bindparam("now"))
+)
+
+
 def _authenticate(request: Request, db: Session) -> Caller:
     token = bearer_token(request)
     if token is None:
         raise _unauthorized("missing or malformed Authorization header (use: Bearer <token>)")
     if not token.startswith(PREFIX):
         raise _unauthorized("unknown or revoked API key")
-    row = db.execute(
-        select(
-            ApiKeyRow.id,
-            ApiKeyRow.role,
-            ApiKeyRow.revoked_at,
-            ApiKeyRow.last_used_at,
-            User.id,
-            User.org_id,
-            User.email,
-            Org.sessions_generation,
-        )
-        .join(User, User.id == ApiKeyRow.user_id)
-        .join(Org, Org.id == User.org_id)
-        .where(ApiKeyRow.token_hash == token_hash(token))
-    ).first()
+    row = db.execute(_KEY_QUERY, {"token_hash": token_hash(token)}).first()
     if row is None or row[2] is not None:
         raise _unauthorized("unknown or revoked API key")
     key_id, role, _revoked, last_used, user_id, org_id, email, generation = row
     request.state.sessions_generation = generation
     now = utcnow()
     if last_used is None or now - last_used > _LAST_USED_RESOLUTION:
-        db.execute(update(ApiKeyRow).where(ApiKeyRow.id == key_id).values(last_used_at=now))
+        db.execute(_TOUCH_KEY, {"key_id": key_id, "now": now})
         db.commit()
     return Caller(user_id=user_id, org_id=org_id, email=email, key_id=key_id, role=role)
 

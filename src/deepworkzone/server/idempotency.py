@@ -18,12 +18,12 @@ import json
 from typing import Any
 
 from fastapi import Response
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from deepworkzone.server.auth import Caller
 from deepworkzone.server.errors import JSON_MEDIA_TYPE, unprocessable
-from deepworkzone.server.orm import IdempotencyKeyRow
+from deepworkzone.server.orm import IdempotencyKeyRow, table_of
 from deepworkzone.server.timeutil import utcnow
 
 KEY_TTL = dt.timedelta(hours=24)
@@ -49,13 +49,18 @@ def fingerprint(method: str, path: str, body: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+_keys = table_of(IdempotencyKeyRow).c
+# Built once: every POST with a key runs them.
+_FIND = select(_keys.id, _keys.created_at >= bindparam("since")).where(
+    _keys.user_id == bindparam("user_id"), _keys.key == bindparam("key")
+)
+_STORE = insert(table_of(IdempotencyKeyRow))
+
+
 def replay(db: Session, caller: Caller, key: str, print_: str) -> Response | None:
     """The first answer given to ``key``, or None when the key is new (or older than 24 h)."""
-    mine = (IdempotencyKeyRow.user_id == caller.user_id, IdempotencyKeyRow.key == key)
     found = db.execute(
-        select(IdempotencyKeyRow.id, IdempotencyKeyRow.created_at >= utcnow() - KEY_TTL).where(
-            *mine
-        )
+        _FIND, {"user_id": caller.user_id, "key": key, "since": utcnow() - KEY_TTL}
     ).first()
     if found is None:
         return None
@@ -93,14 +98,16 @@ def remember(
         # POST, whose write transaction should be short (replay drops a reused one).
         _next_sweep = now + SWEEP_EVERY
         db.execute(delete(IdempotencyKeyRow).where(IdempotencyKeyRow.created_at < now - KEY_TTL))
-    db.add(
-        IdempotencyKeyRow(
-            user_id=caller.user_id,
-            key=key,
-            fingerprint=print_,
-            status=status,
-            body=body.decode(),
-            headers=headers,
-            created_at=utcnow(),
-        )
+    # A Core insert: the ORM's unit of work costs more than the statement itself.
+    db.execute(
+        _STORE,
+        {
+            "user_id": caller.user_id,
+            "key": key,
+            "fingerprint": print_,
+            "status": status,
+            "body": body.decode(),
+            "headers": headers,
+            "created_at": now,
+        },
     )

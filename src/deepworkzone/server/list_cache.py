@@ -14,10 +14,10 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Generic, TypeVar
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
-from deepworkzone.server.orm import Org
+from deepworkzone.server.orm import Org, table_of
 
 # With answers of at most LIST_CACHE_MAX_BYTES, the cache holds at most 32 MiB.
 LIST_CACHE_ENTRIES = 1024
@@ -50,8 +50,15 @@ class LruCache(Generic[K, V]):
                 self._items.popitem(last=False)
 
 
+_orgs = table_of(Org).c
+# Built once: every write runs it (a Core statement, no ORM synchronisation to plan).
+_BUMP = (
+    update(table_of(Org))
+    .where(_orgs.id == bindparam("org_id"))
+    .values(sessions_generation=_orgs.sessions_generation + 1)
+)
+
+
 def bump(db: Session, org_id: int) -> None:
     """Mark the org's lists changed; call inside the transaction that changes them."""
-    db.execute(
-        update(Org).where(Org.id == org_id).values(sessions_generation=Org.sessions_generation + 1)
-    )
+    db.execute(_BUMP, {"org_id": org_id})

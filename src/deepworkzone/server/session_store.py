@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import HTTPException
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -19,7 +19,14 @@ from deepworkzone.domain.models import SessionCreate, SessionFields, SessionUpda
 from deepworkzone.server.auth import Caller
 from deepworkzone.server.errors import unprocessable
 from deepworkzone.server.list_cache import bump
-from deepworkzone.server.orm import Collaborator, DeletedOccurrence, IdCounter, SessionRow, User
+from deepworkzone.server.orm import (
+    Collaborator,
+    DeletedOccurrence,
+    IdCounter,
+    SessionRow,
+    User,
+    table_of,
+)
 from deepworkzone.server.routes.params import MAX_ID
 from deepworkzone.server.timeutil import utcnow
 from deepworkzone.server.visibility import (
@@ -118,13 +125,19 @@ def create(
     )
     write_fields(row, body)
     # Rendered with a stand-in id; the real one is copied in without validating again.
-    answer = to_session(_with_id(row, 0), collaborators, []) if before_commit else None
-    new_id = _new_session_id(db)
-    if new_id is not None:
-        row.id = new_id
-    db.add(row)
-    db.flush()
-    db.add_all(Collaborator(session_id=row.id, user_id=uid) for uid in collaborators)
+    row.id = 0
+    answer = to_session(row, collaborators, []) if before_commit else None
+    values = {c.key: getattr(row, c.key) for c in _sessions.columns}
+    # The row stays out of the ORM session: Core inserts, as the ORM's unit of work costs
+    # more than the statements themselves. None: PostgreSQL's sequence chooses.
+    values["id"] = _new_session_id(db)
+    if values["id"] is None:
+        del values["id"]
+    row.id = db.execute(_INSERT_SESSION, values).scalar_one()
+    if collaborators:
+        db.execute(
+            _INSERT_COLLABORATOR, [{"session_id": row.id, "user_id": uid} for uid in collaborators]
+        )
     bump(db, row.org_id)
     if before_commit is not None and answer is not None:
         before_commit(row, answer.model_copy(update={"id": row.id}))
@@ -132,10 +145,22 @@ def create(
     return row
 
 
-def _with_id(row: SessionRow, session_id: int) -> SessionRow:
-    copy = SessionRow(**{c.key: getattr(row, c.key) for c in SessionRow.__table__.columns})
-    copy.id = session_id
-    return copy
+_sessions = table_of(SessionRow)
+_counters = table_of(IdCounter).c
+# Built once: every create runs them.
+_INSERT_SESSION = insert(_sessions).returning(_sessions.c.id)
+_INSERT_COLLABORATOR = insert(table_of(Collaborator))
+_NEXT_SESSION_ID = (
+    sql_update(table_of(IdCounter))
+    .where(_counters.name == "sessions")
+    .values(
+        value=func.max(
+            _counters.value + 1,
+            select(func.coalesce(func.max(_sessions.c.id), 0) + 1).scalar_subquery(),
+        )
+    )
+    .returning(_counters.value)
+)
 
 
 def _new_session_id(db: Session) -> int | None:
@@ -144,18 +169,7 @@ def _new_session_id(db: Session) -> int | None:
     the two sessions; PostgreSQL's sequence never reuses one (None: let it choose)."""
     if db.get_bind().dialect.name != "sqlite":
         return None
-    return db.execute(
-        sql_update(IdCounter)
-        .where(IdCounter.name == "sessions")
-        .values(
-            value=func.max(
-                IdCounter.value + 1,
-                select(func.coalesce(func.max(SessionRow.id), 0) + 1).scalar_subquery(),
-            )
-        )
-        .returning(IdCounter.value)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
+    return db.execute(_NEXT_SESSION_ID).scalar_one()
 
 
 def merged(current: SessionFields, body: SessionUpdate) -> SessionCreate:
