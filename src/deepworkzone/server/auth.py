@@ -101,14 +101,14 @@ def _authenticate(request: Request, db: Session) -> Caller:
         raise _unauthorized("missing or malformed Authorization header (use: Bearer <token>)")
     if not token.startswith(PREFIX):
         raise _unauthorized("unknown or revoked API key")
-    row = db.execute(_KEY_QUERY, {"token_hash": token_hash(token)}).first()
+    row = db.connection().execute(_KEY_QUERY, {"token_hash": token_hash(token)}).first()
     if row is None or row[2] is not None:
         raise _unauthorized("unknown or revoked API key")
     key_id, role, _revoked, last_used, user_id, org_id, email, generation = row
     request.state.sessions_generation = generation
     now = utcnow()
     if last_used is None or now - last_used > _LAST_USED_RESOLUTION:
-        db.execute(_TOUCH_KEY, {"key_id": key_id, "now": now})
+        db.connection().execute(_TOUCH_KEY, {"key_id": key_id, "now": now})
         db.commit()
     return Caller(user_id=user_id, org_id=org_id, email=email, key_id=key_id, role=role)
 

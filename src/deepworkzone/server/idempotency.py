@@ -59,9 +59,11 @@ _STORE = insert(table_of(IdempotencyKeyRow))
 
 def replay(db: Session, caller: Caller, key: str, print_: str) -> Response | None:
     """The first answer given to ``key``, or None when the key is new (or older than 24 h)."""
-    found = db.execute(
-        _FIND, {"user_id": caller.user_id, "key": key, "since": utcnow() - KEY_TTL}
-    ).first()
+    found = (
+        db.connection()
+        .execute(_FIND, {"user_id": caller.user_id, "key": key, "since": utcnow() - KEY_TTL})
+        .first()
+    )
     if found is None:
         return None
     if not found[1]:
@@ -99,7 +101,7 @@ def remember(
         _next_sweep = now + SWEEP_EVERY
         db.execute(delete(IdempotencyKeyRow).where(IdempotencyKeyRow.created_at < now - KEY_TTL))
     # A Core insert: the ORM's unit of work costs more than the statement itself.
-    db.execute(
+    db.connection().execute(
         _STORE,
         {
             "user_id": caller.user_id,

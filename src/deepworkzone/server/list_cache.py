@@ -61,4 +61,4 @@ _BUMP = (
 
 def bump(db: Session, org_id: int) -> None:
     """Mark the org's lists changed; call inside the transaction that changes them."""
-    db.execute(_BUMP, {"org_id": org_id})
+    db.connection().execute(_BUMP, {"org_id": org_id})

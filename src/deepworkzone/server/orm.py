@@ -32,9 +32,9 @@ class Base(DeclarativeBase):
 
 
 def table_of(model: type[Base]) -> Table:
-    """The Core table of a mapped class, for the hot statements built once at import: Core
-    statements skip the ORM's unit of work and synchronisation, which cost more than the
-    SQL they send."""
+    """The Core table of a mapped class, for the hot statements built once at import. They
+    run on the request's connection (``db.connection().execute``): Core statements skip the
+    ORM's unit of work and execute layer, which cost more than the SQL they send."""
     return cast(Table, model.__table__)
 
 

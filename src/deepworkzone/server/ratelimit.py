@@ -103,7 +103,7 @@ class DatabaseCounter:
         if db is None:
             with Session(self._engine) as own:
                 return self.add(bucket, window, own)
-        hits = db.execute(_UPSERT, {"bucket": bucket, "window": window}).scalar_one()
+        hits = db.connection().execute(_UPSERT, {"bucket": bucket, "window": window}).scalar_one()
         with self._lock:
             sweep, self._swept = window > self._swept, max(window, self._swept)
         if sweep:  # once per window and process: rows of windows before the last one

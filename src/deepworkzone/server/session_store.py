@@ -133,9 +133,9 @@ def create(
     values["id"] = _new_session_id(db)
     if values["id"] is None:
         del values["id"]
-    row.id = db.execute(_INSERT_SESSION, values).scalar_one()
+    row.id = db.connection().execute(_INSERT_SESSION, values).scalar_one()
     if collaborators:
-        db.execute(
+        db.connection().execute(
             _INSERT_COLLABORATOR, [{"session_id": row.id, "user_id": uid} for uid in collaborators]
         )
     bump(db, row.org_id)
@@ -169,7 +169,7 @@ def _new_session_id(db: Session) -> int | None:
     the two sessions; PostgreSQL's sequence never reuses one (None: let it choose)."""
     if db.get_bind().dialect.name != "sqlite":
         return None
-    return db.execute(_NEXT_SESSION_ID).scalar_one()
+    return db.connection().execute(_NEXT_SESSION_ID).scalar_one()
 
 
 def merged(current: SessionFields, body: SessionUpdate) -> SessionCreate:
