@@ -8,7 +8,11 @@ the GUI thread saw gaps of 50-130 ms in which the GUI thread itself used 3-7 ms 
 1 ms interval bounds each wait to a fifth of that; a worker alone loses nothing, since the
 interval only matters when another thread is waiting.
 
-The other long holder is the cyclic garbage collector: a full collection walks every object
+The other long holders are deallocations and the cyclic garbage collector. Freeing a view's
+previous rows (10,000 of them, each with its session model) is one cascade of C calls that no
+switch interval interrupts: 20-40 ms on whichever thread drops the last reference. So the GUI
+thread hands them to a worker, which lets go of them a slice at a time (``free_in_slices``).
+The cyclic garbage collector: a full collection walks every object
 the process has (Qt wrappers, pydantic schemas, modules), 37-48 ms that any thread may end up
 paying while holding the GIL. Frozen after start-up, those objects are never walked again.
 """
@@ -17,8 +21,11 @@ from __future__ import annotations
 
 import gc
 import sys
+from typing import Any
 
 SWITCH_INTERVAL_S = 0.001
+# Rows freed per step: about 1 ms of deallocation, then other threads get their turn.
+FREE_SLICE = 200
 
 
 def share_the_interpreter() -> None:
@@ -33,3 +40,14 @@ def freeze_what_lasts() -> None:
     frozen objects would stay: the views' rows hold none). No collection first: that would be
     the very stall this avoids, on the GUI thread."""
     gc.freeze()
+
+
+def free_in_slices(box: list[list[Any]]) -> None:
+    """On a worker: empty ``box`` (one list of rows, whose only reference it holds) a slice
+    at a time, so each slice's deallocation is short and the interpreter switches between
+    them. The box, not the list itself, is the argument: the task keeps its arguments until
+    it is delivered back on the GUI thread, and the last reference must go here."""
+    while box:
+        rows = box.pop()
+        while rows:
+            del rows[-FREE_SLICE:]

@@ -138,13 +138,16 @@ class SessionListModel(QAbstractListModel):
         """Models or rows; rows built by ``rows_of`` on a worker are taken as they are."""
         self.set_rows(rows_of(sessions))
 
-    def set_rows(self, rows: list[Row]) -> None:
-        """One reset for the whole list (the view lays out only what it shows)."""
+    def set_rows(self, rows: list[Row]) -> list[Row]:
+        """One reset for the whole list (the view lays out only what it shows). Answers the
+        rows shown before, for the caller to let go of off the GUI thread (Bridge.release)."""
+        old = self._rows
         self.beginResetModel()
         self._rows = rows
         self._keys = [r.key for r in rows]
         self._names = [r.name for r in rows]
         self.endResetModel()
+        return old
 
     def rows(self) -> list[Row]:
         return self._rows

@@ -260,8 +260,11 @@ class SearchView(QWidget):
         )
 
     def set_sessions(self, sessions: list[Any]) -> None:
-        """Session models or compact rows (rows come ready from the worker)."""
-        self.model.set_rows(rows_of(sessions))
+        """Session models or compact rows."""
+        self._show(rows_of(sessions))
+
+    def _show(self, rows: list[Row]) -> None:
+        self.ctx.bridge.release(self.model.set_rows(rows))
         self.apply()
 
     def _activated(self, index: QModelIndex) -> None:
@@ -279,7 +282,7 @@ class SearchView(QWidget):
     def _loaded(self, result: tuple[list[Row], bool]) -> None:
         self._task = None
         rows, from_cache = result
-        self.set_sessions(rows)
+        self._show(rows)  # built on the worker
         if from_cache:
             self.count.setText(
                 self.count.text() + "  " + self.tr("(offline: from this machine's copy)")

@@ -7,7 +7,6 @@ session) and grouped off the GUI thread; each row can be started, edited and del
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from time import perf_counter
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
@@ -31,11 +30,6 @@ from deepworkzone.gui.widgets.badges import SessionDelegate
 from deepworkzone.gui.widgets.messages import show_error
 
 DAYS = 8
-EXPAND_BUDGET_S = 0.005
-# The next day's step is a timer, not a posted event: Qt runs events posted while it delivers
-# posted events in the same pass, so chained zero-delay steps ran back to back (8 days, 50 ms)
-# with no paint or other timer between them.
-STEP_MS = 1
 
 
 def load_days(engine: Any) -> list:
@@ -101,10 +95,8 @@ class TodayView(QWidget):
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.doubleClicked.connect(lambda _i: self.edit())
-        # Every day open, a few days per turn of the event loop: one expandAll over thousands
-        # of rows is one long stall of the GUI thread (Qt asks the model per row).
-        self._expanding = 0
-        self.model.modelReset.connect(self._expand_later)
+        # The rows are painted cards: double-click and Enter open the session's editor.
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.selectionModel().selectionChanged.connect(self._selection)
         layout.addWidget(self.tree, 1)
         self.buttons["start"].clicked.connect(self.start_now)
@@ -135,30 +127,14 @@ class TodayView(QWidget):
 
     def _loaded(self, days: list) -> None:
         current = self.current_row()
-        self.model.set_days(days)
+        self.ctx.bridge.release(self.model.set_days(days))
+        # Every day open: Qt lays the rows out without calling Python (models/sessions.py),
+        # so all of them at once takes a few ms even with thousands of rows.
+        self.tree.expandAll()
         self.loaded += 1
         if current is not None:
             self.select(current.occurrence.key)
         self._selection()
-
-    def _expand_later(self) -> None:
-        # Not inside the reset: the new rows paint first, then the days open a turn at a time.
-        self._expanding += 1
-        generation = self._expanding
-        QTimer.singleShot(STEP_MS, self, lambda: self._expand_days(0, generation))
-
-    def _expand_days(self, first: int, generation: int) -> None:
-        if generation != self._expanding:
-            return  # a newer load started its own
-        began = perf_counter()
-        for d in range(first, self.model.rowCount()):
-            if d > first and perf_counter() - began > EXPAND_BUDGET_S:
-                # The view as context: the rest is dropped if the view is gone by then.
-                QTimer.singleShot(STEP_MS, self, lambda d=d: self._expand_days(d, generation))
-                return
-            self.tree.setExpanded(self.model.index(d, 0), True)
-            # Lay this day out now (its rows' heights), not all days at the next paint.
-            self.tree.executeDelayedItemsLayout()
 
     def _failed(self, exc: BaseException) -> None:
         self.loaded += 1
