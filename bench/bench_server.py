@@ -1,7 +1,10 @@
 """Benchmark: the Sessions API server under concurrent clients, on SQLite and PostgreSQL.
 
 Clients are threads of this process, each on its own keep-alive connection, running for a
-fixed time; the server always runs in child processes (bench/serving.py).
+fixed time; the server always runs in child processes (bench/serving.py). 1 client and 8 take
+turns, ``--rounds`` times ``--seconds`` each, so that a load that drifts during the run (the
+machine is shared) weighs on both alike; each round's ratio and the server's CPU time per
+create are printed too.
 
 - SQLite, creates per second (POST /sessions with an Idempotency-Key, as the app sends
   them) with 1 client and with 8, the real app in one process. Baseline in the same run: the
@@ -13,7 +16,8 @@ fixed time; the server always runs in child processes (bench/serving.py).
   seeded sessions with 8 clients, p50 and requests per second, next to a bare FastAPI
   endpoint answering 20 sessions (one process) with the same clients.
 
-    python bench/bench_server.py [--pg postgresql+psycopg://...] [--seconds 3] [--sessions 2000]
+    python bench/bench_server.py [--pg postgresql+psycopg://...] [--seconds 2] [--rounds 3]
+        [--sessions 2000]
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from serving import bare_app, child_apps, cpu_seconds, serve_apps, served_comman
 
 CREATE = {"name": "bench", "type": "standard", "duration": 25, "schedule": "2026-03-02"}
 CREATE |= {"time": "9:00 AM", "timezone": "UTC"}
+LOAD_BEFORE = os.getloadavg()[0]
 
 
 def serve(db_url: str, mode: str) -> None:
@@ -101,7 +106,36 @@ def load(
         thread.join()
     elapsed = time.perf_counter() - began
     every = [x for mine in latencies for x in mine]
-    return {"rps": len(every) / elapsed, "p50_ms": statistics.median(every) * 1000}
+    return {
+        "rps": len(every) / elapsed,
+        "p50_ms": statistics.median(every) * 1000,
+        "n": len(every),
+        "s": elapsed,
+    }
+
+
+def one_vs_eight(
+    url: str, seconds: float, rounds: int, request: Callable[[Any, int], Any], pid: int
+) -> dict[Any, Any]:
+    """1 client then 8, ``rounds`` times in turn, ``seconds`` each: a machine whose load
+    drifts during the run weighs on both alike. Rates over all rounds, the server's CPU
+    time per request (process ``pid``), and each round's 8-vs-1 ratio."""
+    runs: dict[int, list[dict[str, float]]] = {1: [], 8: []}
+    cpu = {1: 0.0, 8: 0.0}
+    for _ in range(rounds):
+        for clients in (1, 8):
+            before = cpu_seconds(pid)
+            runs[clients].append(load(url, clients, seconds, request))
+            cpu[clients] += cpu_seconds(pid) - before
+    out: dict[Any, Any] = {}
+    for clients, rs in runs.items():
+        done = sum(r["n"] for r in rs)
+        out[clients] = {
+            "rps": done / sum(r["s"] for r in rs),
+            "cpu_ms": cpu[clients] * 1000 / done,
+        }
+    out["ratios"] = [e["rps"] / o["rps"] for o, e in zip(runs[1], runs[8], strict=True)]
+    return out
 
 
 def creates(url: str, token: str) -> Callable[[Any, int], Any]:
@@ -127,7 +161,16 @@ def listing(token: str | None, path: str) -> Callable[[Any, int], Any]:
     return get
 
 
-def run_sqlite(seconds: float) -> dict[str, Any]:
+def _listening_pid(port: int) -> int:
+    import psutil
+
+    for connection in psutil.net_connections("tcp"):
+        if connection.laddr and connection.laddr.port == port and connection.pid:
+            return connection.pid
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+def run_sqlite(seconds: float, rounds: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for mode in ("plain", "queued"):
         with tempfile.TemporaryDirectory() as folder:
@@ -135,12 +178,12 @@ def run_sqlite(seconds: float) -> dict[str, Any]:
             token = token_for(db_url, "bench@acme.test")
             with child_apps(__file__, db_url, mode) as (port,):
                 url = f"http://127.0.0.1:{port}"
-                for clients in (1, 8):
-                    out[mode, clients] = load(url, clients, seconds, creates(url, token))
+                pid = _listening_pid(port)
+                out[mode] = one_vs_eight(url, seconds, rounds, creates(url, token), pid)
     return out
 
 
-def run_postgres(pg_url: str, seconds: float, sessions: int) -> dict[str, Any]:
+def run_postgres(pg_url: str, seconds: float, rounds: int, sessions: int) -> dict[str, Any]:
     from sqlalchemy import create_engine, text
 
     engine = create_engine(pg_url)
@@ -152,8 +195,7 @@ def run_postgres(pg_url: str, seconds: float, sessions: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for workers in (1, 2):
         with served_command(pg_url, workers) as (url, pid):
-            for clients in (1, 8):
-                out["create", workers, clients] = load(url, clients, seconds, creates(url, writer))
+            out["create", workers] = one_vs_eight(url, seconds, rounds, creates(url, writer), pid)
             cpu = cpu_seconds(pid)
             out["list", workers] = load(url, 8, seconds, listing(token, "/api/v1/sessions"))
             cpu = cpu_seconds(pid) - cpu
@@ -164,27 +206,43 @@ def run_postgres(pg_url: str, seconds: float, sessions: int) -> dict[str, Any]:
     return out
 
 
+def _ratios(figures: dict[Any, Any]) -> str:
+    return "–".join(f"{x:.2f}" for x in (min(figures["ratios"]), max(figures["ratios"])))
+
+
+def _cpu(figures: dict[Any, Any]) -> str:
+    return f"server CPU {figures[1]['cpu_ms']:.2f} / {figures[8]['cpu_ms']:.2f} ms per create"
+
+
 def report(sqlite: dict[str, Any], pg: dict[str, Any] | None) -> bool:
     ok = True
-    print("SQLite, POST /sessions (creates/s)  1 client  8 clients  8 vs 1")
+    print(f"load average before the runs: {LOAD_BEFORE:.2f}, after: {os.getloadavg()[0]:.2f}")
+    print("SQLite, POST /sessions (creates/s)  1 client  8 clients  8 vs 1  (each round)")
     for mode, label in (
-        ("plain", "writers poll SQLite's lock (before)"),
-        ("queued", "writers queue (now)"),
+        ("plain", "writers poll SQLite's lock"),
+        ("queued", "writers queue (the server)"),
     ):
-        one, eight = sqlite[mode, 1]["rps"], sqlite[mode, 8]["rps"]
-        print(f"  {label:<36}{one:>8.0f}{eight:>11.0f}{eight / one:>9.2f}x")
-    one, eight = sqlite["queued", 1]["rps"], sqlite["queued", 8]["rps"]
+        one, eight = sqlite[mode][1]["rps"], sqlite[mode][8]["rps"]
+        print(
+            f"  {label:<36}{one:>8.0f}{eight:>11.0f}{eight / one:>9.2f}x  "
+            f"({_ratios(sqlite[mode])})  {_cpu(sqlite[mode])}"
+        )
+    one, eight = sqlite["queued"][1]["rps"], sqlite["queued"][8]["rps"]
     ok &= eight >= one
     print(f"  target 8 clients >= 1 client: {'PASS' if eight >= one else 'FAIL'}")
     if pg is None:
         print("PostgreSQL: skipped (no --pg URL)")
         return ok
-    print("PostgreSQL, POST /sessions (creates/s)  1 client  8 clients  8 vs 1")
+    print("PostgreSQL, POST /sessions (creates/s)  1 client  8 clients  8 vs 1  (each round)")
     pg_ok = True
     for workers in (1, 2):
-        one, eight = pg["create", workers, 1]["rps"], pg["create", workers, 8]["rps"]
+        figures = pg["create", workers]
+        one, eight = figures[1]["rps"], figures[8]["rps"]
         pg_ok &= eight >= one
-        print(f"  serve --workers {workers:<22}{one:>8.0f}{eight:>11.0f}{eight / one:>9.2f}x")
+        print(
+            f"  serve --workers {workers:<22}{one:>8.0f}{eight:>11.0f}{eight / one:>9.2f}x"
+            f"  ({_ratios(figures)})  {_cpu(figures)}"
+        )
     print(f"  target 8 clients >= 1 client: {'PASS' if pg_ok else 'FAIL'}")
     ok &= pg_ok
     print(
@@ -210,15 +268,16 @@ def report(sqlite: dict[str, Any], pg: dict[str, Any] | None) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--pg", metavar="URL", default=os.environ.get("DEEPWORKZONE_BENCH_PG_URL"))
-    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--seconds", type=float, default=2.0, help="per round and client count")
+    parser.add_argument("--rounds", type=int, default=3, help="1 client then 8, this many times")
     parser.add_argument("--sessions", type=int, default=2000)
     parser.add_argument("--serve", nargs=2, metavar=("DB_URL", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(*args.serve)
         return 0
-    sqlite = run_sqlite(args.seconds)
-    pg = run_postgres(args.pg, args.seconds, args.sessions) if args.pg else None
+    sqlite = run_sqlite(args.seconds, args.rounds)
+    pg = run_postgres(args.pg, args.seconds, args.rounds, args.sessions) if args.pg else None
     return 0 if report(sqlite, pg) else 1
 
 
