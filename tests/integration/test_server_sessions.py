@@ -171,6 +171,26 @@ def test_delete_series_removes_the_session(live_server: LiveServer, session_body
     assert client.delete(f"/sessions/{session_id}").status_code == 404
 
 
+def test_a_deleted_sessions_id_is_never_given_again(
+    live_server: LiveServer, session_body: Body
+) -> None:
+    # Its ETags and cached answers would otherwise describe the new session too.
+    client = live_server.client(live_server.create_user("me@acme.test"))
+    first = client.post("/sessions", json=session_body(name="first")).json()["id"]
+    last = client.post("/sessions", json=session_body(name="last")).json()["id"]
+    assert client.delete(f"/sessions/{last}").status_code == 204
+    created = client.post(
+        "/sessions", json=session_body(name="next"), headers={"Idempotency-Key": "k-1"}
+    )
+    assert created.status_code == 201
+    assert created.json()["id"] not in (first, last)
+    assert created.headers["Location"] == f"/api/v1/sessions/{created.json()['id']}"
+    read = client.get(f"/sessions/{created.json()['id']}")
+    assert read.json() | {"participation": None} == created.json()
+    assert read.headers["ETag"] == created.headers["ETag"]
+    assert client.get(f"/sessions/{last}").status_code == 404
+
+
 def test_delete_one_occurrence_of_a_series(live_server: LiveServer, session_body: Body) -> None:
     client = live_server.client(live_server.create_user("me@acme.test"))
     body = session_body(schedule="2025-03-03", is_recurring=1, occurrence="daily")
