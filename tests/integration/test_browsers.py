@@ -194,3 +194,6 @@ def test_the_start_names_the_gaps_in_one_line(lab: dict[str, Any], method: str) 
     gap_lines = [ln for ln in lines if ln.startswith("note: coverage: ")]
     assert len(gap_lines) == 1
     assert lab["coverage"][method]["summary"] in gap_lines[0]
+    # Where to read what to do, only when there is something to do.
+    hint = gap_lines[0].rstrip().endswith("(`deepworkzone block coverage` says what to do)")
+    assert hint == bool(lab["coverage"][method]["gaps"])

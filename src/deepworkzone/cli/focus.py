@@ -15,6 +15,9 @@ from deepworkzone.cli.session_args import apps, session_id
 if TYPE_CHECKING:
     from deepworkzone.engine.focus_plan import FocusRequest
 
+# Appended to the engine's coverage line when the method leaves a gap (Applied.coverage_gaps).
+COVERAGE_HINT = " (`deepworkzone block coverage` says what to do)"
+
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
@@ -179,10 +182,8 @@ def _foreground(begin: Any) -> int:
         if isinstance(event, ev.Applied):
             # The warnings come with the start line (_announce), from the status.
             for note in event.notes:
-                more = " (`deepworkzone block coverage` says what to do)"
-                _say(
-                    f"note: {note}{more if note.startswith('coverage:') and 'not reach' in note else ''}"
-                )
+                gap = event.coverage_gaps and note.startswith("coverage:")
+                _say(f"note: {note}{COVERAGE_HINT if gap else ''}")
         elif isinstance(event, ev.Extended):
             _say(f"\nExtended: the session now ends at {event.ends_at.astimezone():%H:%M}.")
 

@@ -51,6 +51,9 @@ class Applied:
     applied: tuple[str, ...]
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # The method leaves a gap on this machine (engine.coverage): a front end says where to
+    # read what to do about it.
+    coverage_gaps: bool = False
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,8 @@ class FocusService:
             )
             holder["run"] = run
             self._note_manual_proxy(run)
-            plan.notes.extend(_coverage_notes(plan.method))
+            coverage_notes, coverage_gaps = _coverage_notes(plan.method)
+            plan.notes.extend(coverage_notes)
             self._run = run
             self.timers.at(END_JOB, ends_at, self.check)
             status = self._status_of(run)
@@ -161,6 +162,7 @@ class FocusService:
                 tuple(runner.report.applied),
                 tuple(run.warnings),
                 tuple(plan.notes),
+                coverage_gaps,
             )
         )
         log.info("focus session %r started, ends %s", request.name, _iso(ends_at))
@@ -547,19 +549,20 @@ class FocusService:
         )
 
 
-def _coverage_notes(method: str) -> list[str]:
+def _coverage_notes(method: str) -> tuple[list[str], bool]:
     """What the method does not reach here, in one line (engine.coverage), and the machine's
-    facts that matter at the start (a bind-mounted hosts file, restarting Firefox)."""
+    facts that matter at the start (a bind-mounted hosts file, restarting Firefox); and
+    whether it leaves a gap."""
     from deepworkzone.engine.coverage import coverage_report
 
     if method == "none":
-        return []
+        return [], False
     try:
         report = coverage_report(method)
     except Exception:  # a probe failing must never stop a session that already started
         log.exception("the coverage report failed")
-        return []
-    return [*report.notes, f"coverage: {report.summary}"]
+        return [], False
+    return [*report.notes, f"coverage: {report.summary}"], bool(report.gaps)
 
 
 def _blocks(request: FocusRequest) -> tuple[object, ...]:
