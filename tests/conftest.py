@@ -4,9 +4,16 @@ file, so no test can touch the machine's real settings, keyring or /etc/hosts.""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
+
+# The machine's zone is UTC for every test (and every process a test starts): expected local
+# dates and times are written in UTC, and a developer in Sydney must get what CI gets. Tests of
+# other zones (DST, a session's own zone) name their zone explicitly.
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 _SCRUBBED = (
     "DEEPWORKZONE_SERVER",
