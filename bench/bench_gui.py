@@ -165,6 +165,7 @@ if os.environ.get("BENCH_TIMELINE"):  # which bridge callbacks held the GUI thre
 if os.environ.get("BENCH_UNTUNED"):  # the same-run baseline: the interpreter as it comes
     import gc
     sys.setswitchinterval(0.005)
+    gc.set_threshold(700, 10, 10)
     QTimer.singleShot(50, gc.unfreeze)
 shell.window.show()
 today = shell.window.show_view("today")

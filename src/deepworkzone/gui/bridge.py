@@ -12,10 +12,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+    Slot,
+)
 
 from deepworkzone.gui.responsiveness import free_in_slices, freeze_what_lasts
 
@@ -23,6 +33,8 @@ log = logging.getLogger(__name__)
 # A callback that holds the GUI thread longer than this is logged (at debug): the window
 # cannot repaint meanwhile.
 SLOW_CALLBACK_S = 0.02
+_LANE_FREE = QEvent.Type(QEvent.registerEventType())
+_LOW_PRIORITY = Qt.EventPriority.LowEventPriority.value  # postEvent takes an int
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
@@ -37,7 +49,8 @@ class Task:
         self.on_done: Done | None = done
         self.on_error: Failed | None = error
         self._cancelled = threading.Event()
-        self.bulk = False
+        self.bulk = False  # a view's reload: what it built is frozen once delivered
+        self.queued = False  # on the bulk lane
 
     def cancel(self) -> None:
         self._cancelled.set()
@@ -84,6 +97,11 @@ class Bridge(QObject):
         # turns at the interpreter, and the GUI thread waits behind both.
         self._bulk = QThreadPool(self)
         self._bulk.setMaxThreadCount(1)
+        # And the next one starts only once the previous one's result has been shown: the
+        # callback and the paint after it run while no worker competes for the interpreter
+        # (beside a busy worker, they took twice as long).
+        self._queue: deque[Task] = deque()
+        self._lane_busy = False
         self._relay = _Relay(self)
         self._relay.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._pending: set[Task] = set()
@@ -107,16 +125,16 @@ class Bridge(QObject):
         **kw: Any,
     ) -> Task:
         """``run`` for a read over every session (a view's reload): queued behind the
-        previous one instead of beside it."""
+        previous one instead of beside it, and started once that one's result is shown."""
         task = Task(fn, args, kw, on_done, on_error)
         task.bulk = True
-        return self._start(self._bulk, task)
+        return self._enqueue(task)
 
     def release(self, rows: list[Any]) -> None:
         """Let go of a view's previous rows on the bulk lane, a slice at a time
         (responsiveness.free_in_slices): on the GUI thread, freeing 10,000 of them is one
         20-40 ms stall. The caller keeps no reference to ``rows``."""
-        self._start(self._bulk, Task(free_in_slices, ([rows],), {}, None, None))
+        self._enqueue(Task(free_in_slices, ([rows],), {}, None, None))
 
     def _start(self, pool: QThreadPool, task: Task) -> Task:
         self._pending.add(task)
@@ -125,14 +143,36 @@ class Bridge(QObject):
         pool.start(_Job(task, self._relay))
         return task
 
+    def _enqueue(self, task: Task) -> Task:
+        task.queued = True
+        self._pending.add(task)
+        if len(self._pending) == 1:
+            self.busy_changed.emit(True)
+        self._queue.append(task)
+        self._next_in_lane()
+        return task
+
+    def _next_in_lane(self) -> None:
+        if self._lane_busy or not self._queue:
+            return
+        self._lane_busy = True
+        self._bulk.start(_Job(self._queue.popleft(), self._relay))
+
+    def customEvent(self, event: QEvent) -> None:
+        if event.type() == _LANE_FREE:
+            self._lane_busy = False
+            self._next_in_lane()
+
     @property
     def busy(self) -> bool:
         return bool(self._pending)
 
     def wait(self, msecs: int = 10_000) -> bool:
-        """Block until every running call has returned (at quit). Callbacks still arrive
-        through the event loop afterwards."""
+        """Block until every running call has returned (at quit), the bulk lane's queue
+        included. Callbacks still arrive through the event loop afterwards."""
         began = time.monotonic()
+        while self._queue:  # no result is shown meanwhile: nothing to wait for
+            self._bulk.start(_Job(self._queue.popleft(), self._relay))
         if not self._bulk.waitForDone(msecs):
             return False
         left = max(int(msecs - (time.monotonic() - began) * 1000), 0)
@@ -145,6 +185,15 @@ class Bridge(QObject):
     @Slot(object, object, object)
     def _deliver(self, task: Task, result: Any, error: BaseException | None) -> None:
         self._pending.discard(task)
+        try:
+            self._show(task, result, error)
+        finally:
+            if task.queued:
+                # The lane's next call starts after this callback and the repaint it asked
+                # for (an UpdateRequest, posted earlier at the same low priority).
+                QCoreApplication.postEvent(self, QEvent(_LANE_FREE), _LOW_PRIORITY)
+
+    def _show(self, task: Task, result: Any, error: BaseException | None) -> None:
         if not self._pending:
             self.busy_changed.emit(False)
         if task.cancelled:
