@@ -14,10 +14,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
 import bench_gui  # one probe for the bench and this test
 
-# Issue 8 asks < 50 ms; the app is at about 105 ms (bench/README.md, App: not met yet). This
-# holds what was won (221-261 ms before the views moved their work off the GUI thread) until
-# the target is reached; then it becomes 50.
-THRESHOLD_MS = 200.0
+# Issue 8 asks < 50 ms at 10,000 sessions; the bench (at nice -15) is at 16-43 ms there
+# (bench/README.md, App). This test runs at normal priority beside whatever else the machine
+# does: 21-73 ms in five runs at load average 3-4 (13 ms in the bench's probe at nice -15), so
+# 100 ms leaves room for a busy CI machine. It guards against gross regressions (a view's
+# work back on the GUI thread); the bench is the measure.
+THRESHOLD_MS = 100.0
 
 
 @pytest.mark.slow
