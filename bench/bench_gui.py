@@ -319,6 +319,10 @@ def app_env(home: Path) -> dict[str, str]:
         DEEPWORKZONE_HOSTS_FILE=str(home / "hosts"),
         DEEPWORKZONE_SYSTEM_PROXY="off",
         DEEPWORKZONE_SECRETS="file",
+        # A bench never changes the machine: no browser policies, no closed connections.
+        DEEPWORKZONE_BROWSER_POLICIES="off",
+        DEEPWORKZONE_CLOSE_CONNECTIONS="off",
+        DEEPWORKZONE_NETWORK_NUDGE="off",
     )
     if not env.get("DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
