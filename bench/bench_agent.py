@@ -243,6 +243,10 @@ def main() -> int:
             DEEPWORKZONE_HOSTS_FILE=str(hosts),
             DEEPWORKZONE_SYSTEM_PROXY="off",
             DEEPWORKZONE_SECRETS="file",
+            # The sessions it starts write no browser policy and close no connection.
+            DEEPWORKZONE_BROWSER_POLICIES="off",
+            DEEPWORKZONE_CLOSE_CONNECTIONS="off",
+            DEEPWORKZONE_NETWORK_NUDGE="off",
         )
         for name in ("DEEPWORKZONE_SERVER", "DEEPWORKZONE_TOKEN"):
             os.environ.pop(name, None)

@@ -24,7 +24,8 @@ exe="$bundle/deepworkzone"
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 run_env=(env -u PYTHONPATH -u PYTHONHOME DEEPWORKZONE_HOME="$home" DEEPWORKZONE_SECRETS=file
-  DEEPWORKZONE_SYSTEM_PROXY=off XDG_CONFIG_HOME="$home/xdg")
+  DEEPWORKZONE_SYSTEM_PROXY=off DEEPWORKZONE_BROWSER_POLICIES=off DEEPWORKZONE_CLOSE_CONNECTIONS=off
+  DEEPWORKZONE_NETWORK_NUDGE=off XDG_CONFIG_HOME="$home/xdg")
 
 version=$("${run_env[@]}" "$exe" --version)
 expected=$(PYTHONPATH="$PWD/src" python3 -c 'import deepworkzone; print(deepworkzone.__version__)')

@@ -24,6 +24,10 @@ def main() -> int:
         DEEPWORKZONE_SECRETS="file",
         DEEPWORKZONE_HOSTS_FILE=str(home / "hosts"),
         DEEPWORKZONE_SYSTEM_PROXY="off",
+        # The focus shots run a session: it must not change the machine.
+        DEEPWORKZONE_BROWSER_POLICIES="off",
+        DEEPWORKZONE_CLOSE_CONNECTIONS="off",
+        DEEPWORKZONE_NETWORK_NUDGE="off",
     )
     (home / "hosts").write_text("127.0.0.1\tlocalhost\n")
     from PySide6.QtWidgets import QApplication
