@@ -176,6 +176,11 @@ class Firefox:
             "browser.safebrowsing.update.enabled": False,
             "extensions.update.enabled": False,
             "network.proxy.type": 5,  # system proxy settings (Firefox's default on Linux)
+            # Cached addresses kept an hour, not 60 s: an entry that expires by itself during
+            # a pass would make Firefox look blocked (or unblocked) thanks to the clock, not
+            # to what the session did (the control pass without the nudge needs it).
+            "network.dnsCacheExpiration": 3600,
+            "network.dnsCacheExpirationGracePeriod": 3600,
         }
         base.update(prefs or {})
         (profile / "user.js").write_text(
