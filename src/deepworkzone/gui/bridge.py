@@ -136,18 +136,19 @@ class Bridge(QObject):
         20-40 ms stall. The caller keeps no reference to ``rows``."""
         self._enqueue(Task(free_in_slices, ([rows],), {}, None, None))
 
-    def _start(self, pool: QThreadPool, task: Task) -> Task:
+    def _track(self, task: Task) -> None:
         self._pending.add(task)
         if len(self._pending) == 1:
             self.busy_changed.emit(True)
+
+    def _start(self, pool: QThreadPool, task: Task) -> Task:
+        self._track(task)
         pool.start(_Job(task, self._relay))
         return task
 
     def _enqueue(self, task: Task) -> Task:
         task.queued = True
-        self._pending.add(task)
-        if len(self._pending) == 1:
-            self.busy_changed.emit(True)
+        self._track(task)
         self._queue.append(task)
         self._next_in_lane()
         return task

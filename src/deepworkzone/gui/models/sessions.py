@@ -148,7 +148,7 @@ class DaysModel(QStandardItemModel):
             item.setColumnCount(1)
             item.setRowCount(len(day.rows))
             items.append(item)
-        old = [row for d in self._days for row in d.rows]
+        old = self.rows()
         self.clear()  # one reset
         self._days = list(days)
         if items:
