@@ -24,6 +24,7 @@ from tests.integration.server_backends import fresh_postgres
 # Above what the first phase can use (8 + 4 x 20 + 1 requests), so only the last phase meets it.
 RATE_LIMIT = 120
 FAILED_AUTH_LIMIT = 5
+DB_CONNECTIONS = 3
 
 
 @dataclass
@@ -31,6 +32,16 @@ class Served:
     url: str
     db_url: str
     workers: list[psutil.Process]
+
+    def database_connections(self) -> dict[int, int]:
+        """Each worker's open connections to the database, by pid."""
+        from sqlalchemy.engine import make_url
+
+        port = make_url(self.db_url).port or 5432
+        return {
+            w.pid: sum(1 for c in w.net_connections(kind="tcp") if c.raddr and c.raddr.port == port)
+            for w in self.workers
+        }
 
     def token(self, email: str) -> str:
         from deepworkzone.server.accounts import ensure_user, issue_key
@@ -98,6 +109,8 @@ def served() -> Iterator[Served]:
             str(RATE_LIMIT),
             "--failed-auth-limit",
             str(FAILED_AUTH_LIMIT),
+            "--db-connections",
+            str(DB_CONNECTIONS),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -191,3 +204,6 @@ def test_two_workers_on_postgresql_answer_the_same(served: Served) -> None:
     assert [r.status_code for r in failed] == [401] * FAILED_AUTH_LIMIT
     blocked = served.on_every_worker("GET", "/sessions", "dwz_another-guess")
     assert {r.status_code for rs in blocked.values() for r in rs} == {429}
+
+    # --db-connections reached each worker: after all of the above, no more than 3 each.
+    assert all(0 < n <= DB_CONNECTIONS for n in served.database_connections().values())

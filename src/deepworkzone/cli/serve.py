@@ -10,13 +10,12 @@ import socket
 from typing import Any
 
 from deepworkzone.cli.errors import ServiceError, UserError
+from deepworkzone.server.defaults import DB_CONNECTIONS as DEFAULT_DB_CONNECTIONS
+from deepworkzone.server.defaults import FAILED_AUTH_PER_MINUTE as DEFAULT_FAILED_AUTH_LIMIT
+from deepworkzone.server.defaults import RATE_LIMIT_PER_MINUTE as DEFAULT_RATE_LIMIT
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-# Self-hosted teams sync a handful of desktop apps; 600/min leaves room for bursts (a full
-# resync) while still stopping a runaway client. The hosted API allows 10/min.
-DEFAULT_RATE_LIMIT = 600
-DEFAULT_FAILED_AUTH_LIMIT = 30
 # The server's own dependencies: the `server` extra, so the desktop app installs none of them.
 SERVER_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "alembic")
 INSTALL_HINT = "pip install 'deepworkzone[server]'"
@@ -58,6 +57,14 @@ def register(sub: Any) -> None:
         metavar="N",
         help="worker processes (default 1); more than one share caches, rate limits and "
         "idempotency keys through the database: use PostgreSQL",
+    )
+    parser.add_argument(
+        "--db-connections",
+        type=positive_int,
+        default=DEFAULT_DB_CONNECTIONS,
+        metavar="N",
+        help="database connections each worker keeps open; requests past N in flight "
+        f"wait for one (default {DEFAULT_DB_CONNECTIONS})",
     )
     parser.set_defaults(func=run, skip_recovery=True)
 
@@ -138,6 +145,7 @@ def run(args: argparse.Namespace) -> int:
     options = {
         "rate_limit_per_minute": args.rate_limit,
         "failed_auth_per_minute": args.failed_auth_limit,
+        "db_connections": args.db_connections,
     }
     if args.workers > 1:
         options["shared_limits"] = True

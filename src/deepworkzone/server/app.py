@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import logging
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from deepworkzone import __version__
+from deepworkzone.server import defaults
 from deepworkzone.server.db import make_engine, migrate, session_factory
 from deepworkzone.server.errors import JsonResponse, http_error_handler, validation_error_handler
 from deepworkzone.server.list_cache import LIST_CACHE_ENTRIES, LruCache
 from deepworkzone.server.openapi import install_openapi
 from deepworkzone.server.ratelimit import (
-    DEFAULT_FAILED_AUTH_PER_MINUTE,
-    DEFAULT_PER_MINUTE,
     DatabaseCounter,
     FixedWindowLimiter,
     Limits,
@@ -58,16 +58,18 @@ async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
 def create_app(
     db_url: str,
     *,
-    rate_limit_per_minute: int = DEFAULT_PER_MINUTE,
-    failed_auth_per_minute: int = DEFAULT_FAILED_AUTH_PER_MINUTE,
+    rate_limit_per_minute: int = defaults.RATE_LIMIT_PER_MINUTE,
+    failed_auth_per_minute: int = defaults.FAILED_AUTH_PER_MINUTE,
     limiter: FixedWindowLimiter | None = None,
     shared_limits: bool | None = None,
     migrate_schema: bool = True,
+    db_connections: int = defaults.DB_CONNECTIONS,
 ) -> FastAPI:
     """The Sessions API on the database at ``db_url`` (migrated to the newest schema now,
     unless ``migrate_schema`` is false: a worker whose parent migrated). ``shared_limits``:
-    rate limits counted in the database, for several processes (default: unless SQLite)."""
-    engine = make_engine(db_url)
+    rate limits counted in the database, for several processes (default: unless SQLite).
+    ``db_connections``: how many database connections this process keeps open."""
+    engine = make_engine(db_url, db_connections)
     if migrate_schema:
         migrate(engine)
     app = FastAPI(
@@ -78,6 +80,7 @@ def create_app(
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.db_slots = anyio.Semaphore(db_connections)  # one per connection (auth.get_db)
     app.state.render_cache = RenderCache()
     app.state.list_cache = LruCache[tuple[object, ...], tuple[bytes, int]](LIST_CACHE_ENTRIES)
     per_key = limiter or FixedWindowLimiter(rate_limit_per_minute)

@@ -39,8 +39,12 @@ class Caller:
 async def get_db(request: Request) -> AsyncIterator[Session]:
     # async only to skip a thread-pool round trip: opening and closing a Session does no I/O
     # worth the name; the queries run in the (sync) endpoints, on the pool.
-    with request.app.state.sessions() as db:
-        yield db
+    # A request waits for one of the pool's connections here, on the event loop. Waiting in
+    # the pool instead would hold one of anyio's 40 worker threads, which the requests that
+    # hold the connections need for their next step: past 40 in flight, none could finish.
+    async with request.app.state.db_slots:
+        with request.app.state.sessions() as db:
+            yield db
 
 
 Db = Annotated[Session, Depends(get_db)]

@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from deepworkzone.server.defaults import DB_CONNECTIONS as DEFAULT_DB_CONNECTIONS
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # How long a writer waits for another one, in this process or another (SQLite's busy timeout).
 SQLITE_BUSY_TIMEOUT_S = 15.0
@@ -98,9 +100,15 @@ class _SerializedCursor(sqlite3.Cursor):
             self.connection._release()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys, a busy timeout and writers that
-    queue instead of polling (SerializedWriters)."""
+def make_engine(url: str, connections: int = DEFAULT_DB_CONNECTIONS) -> Engine:
+    """An engine for ``url`` that keeps up to ``connections`` open; SQLite gets WAL, foreign
+    keys, a busy timeout and writers that queue instead of polling (SerializedWriters).
+
+    Every connection the pool opens stays open (no overflow): with SQLAlchemy's default of
+    5 kept plus 10 overflow, 8 concurrent clients made the pool close and reopen a
+    connection every 7 or 8 requests, and each reopening is a new PostgreSQL backend
+    process. A request past ``connections`` in flight waits for one to come back."""
+    pool: dict[str, Any] = {"pool_size": connections, "max_overflow": 0}
     if url.startswith("sqlite"):
         # Requests run on a thread pool; each connection is still used by one thread at a time.
         options: dict[str, Any] = {
@@ -113,10 +121,12 @@ def make_engine(url: str) -> Engine:
         if make_url(url).database in (None, "", ":memory:"):
             # An in-memory database lives in one connection: share it, or each would be empty.
             options["poolclass"] = StaticPool
+        else:
+            options |= pool
         engine = create_engine(url, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -27,8 +27,6 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-DEFAULT_PER_MINUTE = 600
-DEFAULT_FAILED_AUTH_PER_MINUTE = 30
 STATE_KEY = "rate_limit"
 
 
