@@ -138,9 +138,12 @@ def create(
         db.connection().execute(
             _INSERT_COLLABORATOR, [{"session_id": row.id, "user_id": uid} for uid in collaborators]
         )
-    bump(db, row.org_id)
     if before_commit is not None and answer is not None:
         before_commit(row, answer.model_copy(update={"id": row.id}))
+    # The org's lock last, so the org's other writers wait only for this and the commit: a
+    # create waits for nothing once it holds it, so this order cannot deadlock with the
+    # updates that take it first.
+    bump(db, row.org_id)
     db.commit()
     return row
 
