@@ -205,5 +205,5 @@ def test_two_workers_on_postgresql_answer_the_same(served: Served) -> None:
     blocked = served.on_every_worker("GET", "/sessions", "dwz_another-guess")
     assert {r.status_code for rs in blocked.values() for r in rs} == {429}
 
-    # --db-connections reached each worker: after all of the above, no more than 3 each.
+    # --db-connections reached each worker: after all of the above, no more than that each.
     assert all(0 < n <= DB_CONNECTIONS for n in served.database_connections().values())

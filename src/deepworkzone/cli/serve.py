@@ -10,9 +10,7 @@ import socket
 from typing import Any
 
 from deepworkzone.cli.errors import ServiceError, UserError
-from deepworkzone.server.defaults import DB_CONNECTIONS as DEFAULT_DB_CONNECTIONS
-from deepworkzone.server.defaults import FAILED_AUTH_PER_MINUTE as DEFAULT_FAILED_AUTH_LIMIT
-from deepworkzone.server.defaults import RATE_LIMIT_PER_MINUTE as DEFAULT_RATE_LIMIT
+from deepworkzone.server import defaults
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -38,17 +36,17 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--rate-limit",
         type=positive_int,
-        default=DEFAULT_RATE_LIMIT,
+        default=defaults.RATE_LIMIT_PER_MINUTE,
         metavar="N",
-        help=f"requests per minute per API key (default {DEFAULT_RATE_LIMIT})",
+        help=f"requests per minute per API key (default {defaults.RATE_LIMIT_PER_MINUTE})",
     )
     parser.add_argument(
         "--failed-auth-limit",
         type=positive_int,
-        default=DEFAULT_FAILED_AUTH_LIMIT,
+        default=defaults.FAILED_AUTH_PER_MINUTE,
         metavar="N",
         help="failed authentications per minute per client address "
-        f"(default {DEFAULT_FAILED_AUTH_LIMIT})",
+        f"(default {defaults.FAILED_AUTH_PER_MINUTE})",
     )
     parser.add_argument(
         "--workers",
@@ -61,10 +59,10 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--db-connections",
         type=positive_int,
-        default=DEFAULT_DB_CONNECTIONS,
+        default=defaults.DB_CONNECTIONS,
         metavar="N",
         help="database connections each worker keeps open; requests past N in flight "
-        f"wait for one (default {DEFAULT_DB_CONNECTIONS})",
+        f"wait for one (default {defaults.DB_CONNECTIONS})",
     )
     parser.set_defaults(func=run, skip_recovery=True)
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from deepworkzone.server.defaults import DB_CONNECTIONS as DEFAULT_DB_CONNECTIONS
+from deepworkzone.server import defaults
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # How long a writer waits for another one, in this process or another (SQLite's busy timeout).
@@ -100,14 +100,14 @@ class _SerializedCursor(sqlite3.Cursor):
             self.connection._release()
 
 
-def make_engine(url: str, connections: int = DEFAULT_DB_CONNECTIONS) -> Engine:
+def make_engine(url: str, connections: int = defaults.DB_CONNECTIONS) -> Engine:
     """An engine for ``url`` that keeps up to ``connections`` open; SQLite gets WAL, foreign
     keys, a busy timeout and writers that queue instead of polling (SerializedWriters).
 
     Every connection the pool opens stays open (no overflow): with SQLAlchemy's default of
     5 kept plus 10 overflow, 8 concurrent clients made the pool close and reopen a
     connection every 7 or 8 requests, and each reopening is a new PostgreSQL backend
-    process. A request past ``connections`` in flight waits for one to come back."""
+    process. A request past ``connections`` in flight waits for one in auth.get_db."""
     pool: dict[str, Any] = {"pool_size": connections, "max_overflow": 0}
     if url.startswith("sqlite"):
         # Requests run on a thread pool; each connection is still used by one thread at a time.
